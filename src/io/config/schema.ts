@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { DATA_TYPES } from '../types.js';
+
+/**
+ * The plant configuration: devices, polling groups and their tags, and the sink.
+ * The same schemas validate the YAML import, the config store and (later) the REST API,
+ * so every path into the store applies the same rules.
+ */
+
+const name = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, "_", "-" and "." only, starting with a letter or digit');
+
+export const PROTOCOLS = ['mc3e', 'mc4e', 'modbus', 'sim'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+export const deviceSchema = z
+  .object({
+    name,
+    /** mc3e / mc4e: Mitsubishi MC protocol (SLMP); modbus: Modbus TCP; sim: in-process demo/test driver. */
+    protocol: z.enum(PROTOCOLS),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(1).max(65535),
+    /** MC frame encoding. */
+    encoding: z.enum(['binary', 'ascii']).default('binary'),
+    /** MC PLC series: sets device numbering (fx: X/Y octal) and per-request limits. */
+    series: z.enum(['q', 'iqr', 'fx']).default('q'),
+    /** MC route: network number and PC number (defaults reach the connected station). */
+    network: z.number().int().min(0).max(255).default(0),
+    station: z.number().int().min(0).max(255).default(255),
+    /** MC 4E only: allow several requests in flight, matched by serial. */
+    pipeline: z.boolean().default(false),
+    /** Modbus unit id. */
+    unitId: z.number().int().min(0).max(255).default(1),
+    /** Modbus: 0 = protocol (zero-based) addresses, 1 = one-based register numbers. */
+    addressBase: z.union([z.literal(0), z.literal(1)]).default(0),
+    /** Default word order of 32/64-bit values. MC: low word first; Modbus: high word first. */
+    wordOrder: z.enum(['low', 'high']).optional(),
+    /** Byte order inside each 16-bit word of a string. */
+    byteOrder: z.enum(['little', 'big']).optional(),
+    connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    timeoutMs: z.number().int().min(50).max(60_000).default(2_000),
+    retries: z.number().int().min(0).max(10).default(3),
+    retryDelayMs: z.number().int().min(0).max(60_000).default(200),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type DeviceConfig = z.output<typeof deviceSchema>;
+export type DeviceInput = z.input<typeof deviceSchema>;
+
+export const tagSchema = z
+  .object({
+    name,
+    address: z.string().min(1, 'must not be empty').max(32),
+    type: z.enum(DATA_TYPES).default('int16'),
+    /** Words of a string tag. */
+    length: z.number().int().min(1).max(480).optional(),
+    wordOrder: z.enum(['low', 'high']).optional(),
+    scale: z.number().finite().optional(),
+    offset: z.number().finite().optional(),
+    unit: z.string().max(16).optional(),
+    /** Thresholds: a value at or above is warning / critical. */
+    warn: z.number().finite().optional(),
+    crit: z.number().finite().optional(),
+    description: z.string().max(256).optional(),
+  })
+  .strict()
+  .superRefine((tag, ctx) => {
+    if (tag.type === 'string' && tag.length === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['length'], message: 'a string tag needs length (words)' });
+    }
+    if (tag.type !== 'string' && tag.length !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['length'], message: 'length is only for string tags' });
+    }
+    if (tag.warn !== undefined && tag.crit !== undefined && tag.warn > tag.crit) {
+      ctx.addIssue({ code: 'custom', path: ['warn'], message: `warn (${tag.warn}) is above crit (${tag.crit})` });
+    }
+  });
+export type TagConfig = z.output<typeof tagSchema>;
+
+export const MIN_INTERVAL_MS = 100;
+export const MAX_INTERVAL_MS = 3_600_000;
+
+export const groupSchema = z
+  .object({
+    name,
+    device: name,
+    mode: z.enum(['fixed', 'handshake']).default('fixed'),
+    intervalMs: z
+      .number()
+      .int()
+      .min(MIN_INTERVAL_MS, `interval must be at least ${MIN_INTERVAL_MS} ms`)
+      .max(MAX_INTERVAL_MS, `interval must be at most ${MAX_INTERVAL_MS} ms (1 hour)`)
+      .default(1000),
+    /** Start polling when the collector starts. */
+    enabled: z.boolean().default(true),
+    /** HANDSHAKE only: a PLC bit that requests a poll (rising edge) and a bit the collector sets after it. */
+    trigger: z
+      .object({
+        bit: z.string().min(1),
+        ack: z.string().min(1).optional(),
+        watchMs: z.number().int().min(20).max(10_000).default(100),
+      })
+      .strict()
+      .optional(),
+    tags: z.array(tagSchema).min(1, 'a group needs at least one tag'),
+  })
+  .strict();
+export type GroupConfig = z.output<typeof groupSchema>;
+
+export const sinkSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('sqlite'),
+      /** Relative paths are under the data directory. */
+      path: z.string().min(1).default('jsscada.db'),
+      retentionDays: z.number().int().min(0).default(0),
+    })
+    .strict(),
+]);
+export type SinkConfig = z.output<typeof sinkSchema>;
+
+export const collectorSchema = z
+  .object({
+    maxConcurrentGroups: z.number().int().min(1).max(1000).default(10),
+    bufferCapacity: z.number().int().min(100).max(10_000_000).default(10_000),
+    flushIntervalMs: z.number().int().min(10).max(60_000).default(500),
+    flushRows: z.number().int().min(1).max(100_000).default(500),
+    /** Rows one write may carry when the buffer holds more than flushRows. */
+    batchMaxRows: z.number().int().min(1).max(100_000).default(5_000),
+  })
+  .strict();
+export type CollectorConfig = z.output<typeof collectorSchema>;
+
+export const plantSchema = z
+  .object({
+    devices: z.array(deviceSchema).default([]),
+    groups: z.array(groupSchema).default([]),
+    sink: sinkSchema.default({ kind: 'sqlite', path: 'jsscada.db', retentionDays: 0 }),
+    collector: collectorSchema.default({
+      maxConcurrentGroups: 10,
+      bufferCapacity: 10_000,
+      flushIntervalMs: 500,
+      flushRows: 500,
+      batchMaxRows: 5_000,
+    }),
+  })
+  .strict();
+export type PlantConfig = z.output<typeof plantSchema>;
+export type PlantInput = z.input<typeof plantSchema>;
