@@ -1,0 +1,216 @@
+import { createActor, fromPromise, type Actor } from 'xstate';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import { engineMachine, startRefusal, type GroupDef, type StartRefusal } from '../machines/engine.js';
+import { pollGroupMachine, topState, type ReadInput, type ReadOutput } from '../machines/pollGroup.js';
+import type { StoredPlant } from '../io/config/store-sql.js';
+import type { DeviceConfig } from '../io/config/schema.js';
+import type { DeviceDriver } from '../io/driver.js';
+import { CommError, DeviceError, describeError } from '../io/errors.js';
+import type { ProtocolModule } from '../io/protocol-module.js';
+import { failedBatch, Quality } from '../io/types.js';
+import type { Sink } from '../io/sink/rows.js';
+import { BufferActor } from './buffer/buffer-actor.js';
+import { tagSpecs, type GroupRuntime } from './group-runtime.js';
+import { groupStatus, type GroupStatus } from './status.js';
+
+export interface CollectorDeps {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly sink: Sink;
+  readonly protocolOf: (protocol: DeviceConfig['protocol']) => ProtocolModule;
+}
+
+export type CommandResult = { ok: true } | { ok: false; refusal: StartRefusal | { code: 'not-running' | 'not-handshake' | 'not-ready'; message: string } };
+
+export interface TriggerOutcome {
+  readonly accepted: boolean;
+  /** Set when the poll finished within the wait. */
+  readonly ok?: boolean;
+  readonly tagCount?: number;
+  readonly durationMs?: number | null;
+  readonly error?: string | null;
+}
+
+/**
+ * The running collector: devices and their drivers, the engine supervising the groups,
+ * the buffer and the sink. Everything with a socket, a timer or a file is wired here;
+ * the decisions are the machines'.
+ */
+export class Collector {
+  private readonly drivers = new Map<string, { config: DeviceConfig; driver: DeviceDriver }>();
+  private readonly groups = new Map<string, GroupRuntime>();
+  readonly buffer: BufferActor;
+  private readonly engine: Actor<typeof engineMachine>;
+  private plant: StoredPlant;
+
+  constructor(
+    plant: StoredPlant,
+    private readonly deps: CollectorDeps,
+  ) {
+    this.plant = plant;
+    const { collector } = plant.plant;
+    this.buffer = new BufferActor(deps.sink, { capacity: collector.bufferCapacity, flushIntervalMs: collector.flushIntervalMs, flushRows: collector.flushRows, batchMaxRows: collector.batchMaxRows }, deps);
+    const group = pollGroupMachine.provide({ actors: { readTags: fromPromise<ReadOutput, ReadInput>(({ input, signal }) => this.readGroup(input, signal)) } });
+    this.engine = createActor(engineMachine.provide({ actors: { pollGroup: group } }), {
+      clock: deps.clock,
+      input: { now: () => deps.clock.now(), maxConcurrent: collector.maxConcurrentGroups },
+    });
+    this.engine.on('group.crashed', (e) => deps.logger.error({ group: e.name, err: e.error, crashes: e.crashes, restartInMs: e.restartInMs }, 'group actor crashed; restarting'));
+    this.engine.on('group.startRefused', (e) => deps.logger.warn({ group: e.name }, `group not started: ${e.reason}`));
+  }
+
+  /** Start the buffer and the engine, and load the groups (enabled ones start polling). */
+  start(): void {
+    this.buffer.start();
+    this.engine.start();
+    this.apply(this.plant);
+  }
+
+  /** Apply a (new) configuration: drivers for changed devices, new plans, engine reload. */
+  apply(plant: StoredPlant): void {
+    this.plant = plant;
+    const devices = new Map(plant.plant.devices.map((d) => [d.name, d]));
+    for (const [name, entry] of this.drivers) {
+      const next = devices.get(name);
+      if (!next || JSON.stringify(next) !== JSON.stringify(entry.config)) {
+        this.drivers.delete(name);
+        void entry.driver.close().catch((err: unknown) => this.deps.logger.warn({ err, device: name }, 'closing a driver failed'));
+      }
+    }
+    this.groups.clear();
+    const defs: GroupDef[] = [];
+    for (const group of plant.plant.groups) {
+      const device = devices.get(group.device)!;
+      const driver = this.driverFor(device);
+      this.groups.set(group.name, { config: group, device, driver, plan: driver.plan(tagSpecs(group, plant.tagIds)), lastBatch: null });
+      defs.push({ name: group.name, mode: group.mode, intervalMs: group.intervalMs, enabled: group.enabled && device.enabled });
+    }
+    this.engine.send({ type: 'engine.load', groups: defs });
+  }
+
+  private driverFor(device: DeviceConfig): DeviceDriver {
+    let entry = this.drivers.get(device.name);
+    if (!entry) {
+      const driver = this.deps.protocolOf(device.protocol).createDriver(device, { logger: this.deps.logger.child({ device: device.name }) });
+      entry = { config: device, driver };
+      this.drivers.set(device.name, entry);
+    }
+    return entry.driver;
+  }
+
+  /** The read actor of every group: read the plan, hand the batch to the buffer. */
+  private async readGroup(input: ReadInput, signal: AbortSignal): Promise<ReadOutput> {
+    const runtime = this.groups.get(input.group);
+    if (!runtime) throw new Error(`group "${input.group}" is not configured`);
+    try {
+      const batch = await runtime.driver.read(runtime.plan, signal);
+      runtime.lastBatch = batch;
+      this.buffer.push(batch);
+      return { tagCount: batch.tagIds.length };
+    } catch (err) {
+      // A failed read is recorded too: one bad-quality row per tag, so trends show the gap and why.
+      const quality = err instanceof DeviceError ? Quality.BAD_DEVICE : err instanceof CommError ? Quality.BAD_COMM : Quality.BAD_CONFIG;
+      const batch = failedBatch(runtime.plan.tags, Math.round(this.deps.clock.now()), quality);
+      runtime.lastBatch = batch;
+      this.buffer.push(batch);
+      throw err instanceof Error ? err : new Error(describeError(err));
+    }
+  }
+
+  get ready(): boolean {
+    return this.engine.getSnapshot().value === 'ready';
+  }
+
+  startGroup(name: string): CommandResult {
+    const refusal = startRefusal(this.engine.getSnapshot().context, name);
+    if (refusal) return { ok: false, refusal };
+    this.engine.send({ type: 'engine.start', name });
+    return { ok: true };
+  }
+
+  stopGroup(name: string): CommandResult {
+    const entry = this.engine.getSnapshot().context.groups[name];
+    if (!entry) return { ok: false, refusal: { code: 'unknown', message: `unknown group "${name}"` } };
+    const state = entry.ref ? topState(entry.ref.getSnapshot().value) : entry.resume ? 'polling' : 'idle';
+    if (state === 'idle') return { ok: false, refusal: { code: 'not-running', message: `group "${name}" is not running` } };
+    this.engine.send({ type: 'engine.stop', name });
+    return { ok: true };
+  }
+
+  startAll(): void {
+    this.engine.send({ type: 'engine.startAll' });
+  }
+
+  stopAll(): void {
+    this.engine.send({ type: 'engine.stopAll' });
+  }
+
+  /** Trigger a HANDSHAKE group; wait up to `waitMs` for the poll's outcome (0 = do not wait). */
+  async trigger(name: string, waitMs: number): Promise<CommandResult & { outcome?: TriggerOutcome }> {
+    const entry = this.engine.getSnapshot().context.groups[name];
+    if (!entry) return { ok: false, refusal: { code: 'unknown', message: `unknown group "${name}"` } };
+    if (entry.def.mode !== 'handshake') return { ok: false, refusal: { code: 'not-handshake', message: `group "${name}" polls on a FIXED schedule; only HANDSHAKE groups take triggers` } };
+    const ref = entry.ref;
+    if (!ref || topState(ref.getSnapshot().value) === 'idle') return { ok: false, refusal: { code: 'not-running', message: `group "${name}" is not running` } };
+    const before = ref.getSnapshot().context.counters;
+    ref.send({ type: 'group.trigger' });
+    const after = ref.getSnapshot().context.counters;
+    if (after.triggersAccepted === before.triggersAccepted) return { ok: true, outcome: { accepted: false } };
+    if (waitMs <= 0) return { ok: true, outcome: { accepted: true } };
+    const outcome = await new Promise<TriggerOutcome>((resolve) => {
+      const done = (): boolean => {
+        const c = ref.getSnapshot().context;
+        if (c.counters.pollsOk > before.pollsOk) return resolve({ accepted: true, ok: true, tagCount: c.lastTagCount, durationMs: c.lastDurationMs }), true;
+        if (c.counters.errors > before.errors) return resolve({ accepted: true, ok: false, durationMs: c.lastDurationMs, error: c.lastError }), true;
+        return false;
+      };
+      if (done()) return;
+      const timer = this.deps.clock.setTimeout(() => {
+        sub.unsubscribe();
+        resolve({ accepted: true });
+      }, waitMs);
+      const sub = ref.subscribe(() => {
+        if (done()) {
+          this.deps.clock.clearTimeout(timer);
+          sub.unsubscribe();
+        }
+      });
+    });
+    return { ok: true, outcome };
+  }
+
+  groupStatuses(): GroupStatus[] {
+    const groups = this.engine.getSnapshot().context.groups;
+    return this.plant.plant.groups.map((g) => groupStatus(g, groups[g.name], this.groups.get(g.name)));
+  }
+
+  /** Stop polling (reads in flight finish, 5 s at most), write out the buffer, close everything. */
+  async shutdown(options: { drainTimeoutMs?: number } = {}): Promise<{ drained: boolean; unwritten: number }> {
+    this.stopAll();
+    await this.waitIdle(5000);
+    this.engine.stop();
+    const drained = await this.buffer.drain(options.drainTimeoutMs ?? 10_000);
+    const status = this.buffer.status();
+    const unwritten = status.size + status.inFlight;
+    if (!drained) this.deps.logger.error({ unwritten }, 'buffer not drained before the deadline: these rows were not written');
+    this.buffer.stop();
+    await Promise.all([...this.drivers.values()].map((d) => d.driver.close().catch(() => undefined)));
+    this.drivers.clear();
+    return { drained, unwritten };
+  }
+
+  private waitIdle(timeoutMs: number): Promise<void> {
+    const allIdle = (): boolean =>
+      Object.values(this.engine.getSnapshot().context.groups).every((e) => !e.ref || topState(e.ref.getSnapshot().value) === 'idle');
+    return new Promise((resolve) => {
+      if (allIdle()) return resolve();
+      const started = this.deps.clock.now();
+      const check = (): void => {
+        if (allIdle() || this.deps.clock.now() - started >= timeoutMs) return resolve();
+        this.deps.clock.setTimeout(check, 10);
+      };
+      this.deps.clock.setTimeout(check, 10);
+    });
+  }
+}

@@ -1,0 +1,22 @@
+import type { DeviceConfig, GroupConfig } from '../io/config/schema.js';
+import type { DeviceDriver, ReadPlan } from '../io/driver.js';
+import type { PollBatch, TagSpec } from '../io/types.js';
+
+/** What the actor layer keeps per group beside its machine: the device, the plan, the last values. */
+export interface GroupRuntime {
+  readonly config: GroupConfig;
+  readonly device: DeviceConfig;
+  readonly driver: DeviceDriver;
+  readonly plan: ReadPlan;
+  /** The last batch read (good or bad): the latest value of every tag, at no per-value cost. */
+  lastBatch: PollBatch | null;
+}
+
+/** The driver's view of a group's tags, with the store's stable ids. */
+export function tagSpecs(group: GroupConfig, tagIds: ReadonlyMap<string, number>): TagSpec[] {
+  return group.tags.map((t) => {
+    const id = tagIds.get(t.name);
+    if (id === undefined) throw new Error(`tag "${t.name}" has no id in the store`);
+    return { id, name: t.name, address: t.address, type: t.type, length: t.length, wordOrder: t.wordOrder, scale: t.scale, offset: t.offset };
+  });
+}

@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { databasePath } from '../app.js';
+import { loadPlantFile, plantToYaml } from '../io/config/yaml-file.js';
+import { isStoreEmpty, readPlant, writePlant } from '../io/config/store-sql.js';
+import { applySchema, openDatabase } from '../io/sink/sqlite/database.js';
+import type { CliIo } from './main.js';
+
+export function checkCommand(file: string, io: CliIo): number {
+  const plant = loadPlantFile(file);
+  const tags = plant.groups.reduce((n, g) => n + g.tags.length, 0);
+  io.out(`${file}: valid (${plant.devices.length} devices, ${plant.groups.length} groups, ${tags} tags)`);
+  return 0;
+}
+
+/** Import runs on its own connection: SQLite's lock and busy_timeout serialise it with a running writer. */
+export function importCommand(file: string, dataDir: string, io: CliIo): number {
+  const plant = loadPlantFile(file);
+  const db = openDatabase(databasePath(dataDir));
+  try {
+    applySchema(db);
+    const s = writePlant(db, plant);
+    io.out(
+      `imported ${file} into ${databasePath(dataDir)}: devices +${s.devices.added} ~${s.devices.updated} -${s.devices.retired}, ` +
+        `groups +${s.groups.added} ~${s.groups.updated} -${s.groups.retired}, tags +${s.tags.added} ~${s.tags.updated} -${s.tags.retired}` +
+        ' (a running collector picks this up on restart)',
+    );
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export function exportCommand(file: string | undefined, dataDir: string, io: CliIo, write: (file: string, text: string) => void): number {
+  const path = databasePath(dataDir);
+  if (!existsSync(path)) throw new Error(`no store at ${path}`);
+  const db = openDatabase(path, { readonly: true });
+  try {
+    if (isStoreEmpty(db)) throw new Error(`the store at ${path} holds no configuration`);
+    const yaml = plantToYaml(readPlant(db).plant);
+    if (file) {
+      write(file, yaml);
+      io.out(`exported the configuration to ${file}`);
+    } else io.out(yaml.trimEnd());
+    return 0;
+  } finally {
+    db.close();
+  }
+}

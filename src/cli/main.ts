@@ -1,0 +1,131 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { ConfigError } from '../io/config/config-error.js';
+import { VERSION } from '../version.js';
+import { runCommand } from './run.js';
+import { demoCommand } from './demo.js';
+import { checkCommand, exportCommand, importCommand } from './config-commands.js';
+
+const HELP = `jsscada ${VERSION}: industrial data collector (Mitsubishi MC / SLMP, Modbus TCP -> SQLite)
+
+Usage: jsscada <command> [options]
+
+Commands:
+  run      Run the collector on a plant configuration
+  demo     Start simulated PLCs and the collector on the demo plant
+  import   Load a YAML plant file into the configuration store
+  export   Write the stored configuration as YAML
+  check    Validate a YAML plant file, change nothing
+
+Run "jsscada <command> --help" for the options of a command.`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  run: `Usage: jsscada run [--config FILE] [--data DIR] [--port N] [--host ADDR] [--log-level LEVEL]
+
+Runs the collector. The configuration store is DIR/jsscada.db (SQLite); when it is empty,
+FILE is imported into it first. Values go to the sink named in the configuration.
+  --config FILE   YAML plant file (required the first time)
+  --data DIR      data directory: database, logs, spool (default ./data)
+  --port N        HTTP port (default 8080; 0 = any free port)
+  --host ADDR     HTTP listen address (default 0.0.0.0)
+  --log-level L   trace, debug, info (default), warn, error`,
+  demo: `Usage: jsscada demo [--data DIR] [--port N]
+
+Starts the demo plant's simulated PLCs on loopback and the collector with config/demo.yaml.
+  --data DIR      data directory (default ./data)
+  --port N        HTTP port (default 8080)`,
+  import: `Usage: jsscada import FILE [--data DIR]
+
+Validates FILE and makes the store in DIR/jsscada.db hold exactly that plant. Tags keep their
+ids (and history) by name; devices, groups and tags missing from FILE are retired, not deleted.`,
+  export: `Usage: jsscada export [FILE] [--data DIR]
+
+Writes the stored configuration as YAML to FILE, or to standard output.`,
+  check: `Usage: jsscada check FILE
+
+Validates FILE and prints every problem with its line and field. Exit code 0 when valid, 2 when not.`,
+};
+
+const OPTIONS = {
+  config: { type: 'string' },
+  data: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies ParseArgsConfig['options'];
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const stdio: CliIo = { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') };
+
+/** Runs one command; resolves the process exit code (long-running commands resolve on stop). */
+export async function main(argv: readonly string[], io: CliIo = stdio): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.err(`jsscada: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.version) return io.out(VERSION), 0;
+  if (!command) return io.out(HELP), values.help ? 0 : 2;
+  if (values.help) {
+    const help = COMMAND_HELP[command];
+    return help ? (io.out(help), 0) : (io.out(HELP), 2);
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    io.err(`jsscada: --port must be a whole number from 0 to 65535, got "${values.port}"`);
+    return 2;
+  }
+  const dataDir = values.data ?? 'data';
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand({ configFile: values.config, dataDir, port: port ?? 8080, host: values.host, logLevel: values['log-level'] }, io);
+      case 'demo':
+        return await demoCommand({ dataDir, port: port ?? 8080, logLevel: values['log-level'] }, io);
+      case 'import':
+        return importCommand(requireFile(args[0], 'import'), dataDir, io);
+      case 'export':
+        return exportCommand(args[0], dataDir, io, (file, text) => writeFileSync(file, text));
+      case 'check':
+        return checkCommand(requireFile(args[0], 'check'), io);
+      default:
+        io.err(`jsscada: unknown command "${command}"\n\n${HELP}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 2;
+    }
+    if (err instanceof UsageError) {
+      io.err(`jsscada: ${err.message}\n\n${COMMAND_HELP[err.command] ?? HELP}`);
+      return 2;
+    }
+    io.err(`jsscada: ${(err as Error).message ?? String(err)}`);
+    return 1;
+  }
+}
+
+class UsageError extends Error {
+  constructor(
+    readonly command: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function requireFile(file: string | undefined, command: string): string {
+  if (!file) throw new UsageError(command, `${command} needs a FILE`);
+  return file;
+}

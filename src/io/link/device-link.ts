@@ -1,0 +1,384 @@
+import type { Logger } from 'pino';
+import { createActor, fromPromise, type Actor, type SnapshotFrom } from 'xstate';
+import { systemClock, type Clock } from '../../clock.js';
+import { createDeviceLinkMachine, type DeviceLinkState } from '../../machines/deviceLink.js';
+import type { DeviceState, DeviceStatus } from '../driver.js';
+import { CommError, describeError } from '../errors.js';
+import { classifyFailure, DeviceOfflineError, LinkErrorCode } from './errors.js';
+import { resolveLinkOptions, type ResolvedLinkOptions } from './options.js';
+import type { DeviceLink, LinkJob, LinkOptions, LinkTransport } from './types.js';
+
+export interface DeviceLinkDeps {
+  readonly logger: Logger;
+  /** The actor clock (SimulatedClock in tests). Default: the system clock. */
+  readonly clock?: Clock;
+  /** Random in [0, 1) for the reconnect jitter; tests pin it. Default: Math.random. */
+  readonly random?: () => number;
+}
+
+/**
+ * One link per device: a FIFO of jobs run on one shared session, with timeouts, retries and
+ * reconnect backoff. The connection lifecycle (connect, retry wait, backoff, device state) is the
+ * pure `deviceLink` machine; this class owns the queue and the job attempts and reports their
+ * outcomes to it. See src/machines/deviceLink.ts for the states.
+ */
+export function createDeviceLink<S>(transport: LinkTransport<S>, options: LinkOptions, deps: DeviceLinkDeps): DeviceLink<S> {
+  return new Link(transport, resolveLinkOptions(options), deps);
+}
+
+/** A queued or running job. `run` resolves with a thunk that delivers the caller's typed value. */
+interface Job<S> {
+  readonly seq: number;
+  readonly run: (session: S, signal: AbortSignal) => Promise<() => void>;
+  readonly reject: (err: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  /** Attempts of this job that failed with a comm error or timeout. */
+  failures: number;
+  /** The attempt in flight; a settle from any other (abandoned) attempt is ignored. */
+  attempt: Attempt | null;
+  onAbort: (() => void) | null;
+  done: boolean;
+}
+
+interface Attempt {
+  readonly controller: AbortController;
+  timer: unknown;
+}
+
+type LinkMachine<S> = ReturnType<typeof createDeviceLinkMachine<S>>;
+
+class Link<S> implements DeviceLink<S> {
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly actor: Actor<LinkMachine<S>>;
+  private readonly queue: Job<S>[] = [];
+  private readonly running = new Set<Job<S>>();
+  private readonly listeners = new Set<(status: DeviceStatus, previous: DeviceState) => void>();
+  private seq = 0;
+  private lastReadingAt: number | null = null;
+  private reportedState: DeviceState = 'UNKNOWN';
+  private machineState: DeviceLinkState = 'disconnected';
+  /** The last transport.close in flight (capped), awaited before the next open. */
+  private sessionClosing: Promise<void> = Promise.resolve();
+  private closed: Promise<void> | null = null;
+  private pumping = false;
+  private pumpAgain = false;
+
+  constructor(
+    private readonly transport: LinkTransport<S>,
+    private readonly opts: ResolvedLinkOptions,
+    deps: DeviceLinkDeps,
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.log = deps.logger.child({ device: opts.name });
+    const machine = createDeviceLinkMachine<S>().provide({
+      actors: { open: fromPromise<S>(({ signal }) => this.openSession(signal)) },
+      actions: {
+        closeSession: (_args, { session }) => {
+          if (session !== null) this.closeSession(session);
+        },
+      },
+    });
+    const clock = this.clock;
+    this.actor = createActor(machine, {
+      clock,
+      input: { ...opts, now: () => clock.now(), random: deps.random ?? Math.random },
+    });
+    this.actor.subscribe({ next: (snap) => this.onSnapshot(snap), error: (err) => this.onMachineCrash(err) });
+    this.actor.start();
+  }
+
+  execute<T>(job: LinkJob<S, T>, signal?: AbortSignal): Promise<T> {
+    if (this.closed) return Promise.reject(this.closedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    // Fail fast in backoff: no queue growth, no connect; the backoff timer alone decides when.
+    if (this.machineState === 'backoff') return Promise.reject(this.offlineError());
+    return new Promise<T>((resolve, reject) => {
+      const entry: Job<S> = {
+        seq: this.seq++,
+        run: (session, attemptSignal) => Promise.resolve(job(session, attemptSignal)).then((value) => () => resolve(value)),
+        reject,
+        signal,
+        failures: 0,
+        attempt: null,
+        onAbort: null,
+        done: false,
+      };
+      if (signal) {
+        entry.onAbort = () => this.cancel(entry, signal.reason);
+        signal.addEventListener('abort', entry.onAbort, { once: true });
+      }
+      this.queue.push(entry);
+      this.pump();
+    });
+  }
+
+  status(): DeviceStatus {
+    const { deviceState, lastError } = this.actor.getSnapshot().context;
+    return { state: deviceState, lastReadingAt: this.lastReadingAt, lastError: lastError === null ? null : describeError(lastError) };
+  }
+
+  onStatus(listener: (status: DeviceStatus, previous: DeviceState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  queueDepth(): number {
+    return this.queue.length + this.running.size;
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.shutdown();
+    return this.closed;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.failAll(this.closedError());
+    // The machine closes the session (leaving `online`), aborts a connect and drops its timers.
+    if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'link.close' });
+    await this.sessionClosing;
+    this.log.debug('device link closed');
+  }
+
+  /** Start queued jobs while the session is open and slots are free. Re-entrant calls fold in. */
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        this.pumpOnce();
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private pumpOnce(): void {
+    if (this.closed || this.queue.length === 0) return;
+    const snap = this.actor.getSnapshot();
+    if (snap.value === 'disconnected') {
+      this.actor.send({ type: 'link.demand' });
+      return;
+    }
+    const session = snap.context.session;
+    if (snap.value !== 'online' || session === null) return;
+    while (this.running.size < this.opts.concurrency) {
+      if (this.transport.isClosed?.(session)) {
+        const error = new CommError(LinkErrorCode.CONNECTION_LOST, `device "${this.opts.name}": connection closed by the peer`);
+        this.actor.send({ type: 'link.session.lost', error });
+        return;
+      }
+      const job = this.queue.shift();
+      if (!job) return;
+      this.startAttempt(job, session);
+    }
+  }
+
+  private startAttempt(job: Job<S>, session: S): void {
+    const attempt: Attempt = { controller: new AbortController(), timer: undefined };
+    job.attempt = attempt;
+    this.running.add(job);
+    attempt.timer = this.clock.setTimeout(() => this.onTimeout(job, attempt), this.opts.requestTimeoutMs);
+    let result: Promise<() => void>;
+    try {
+      result = job.run(session, attempt.controller.signal);
+    } catch (err) {
+      result = Promise.reject(err);
+    }
+    // A settle from an abandoned attempt (timed out, cancelled, session closed) is ignored.
+    result.then(
+      (deliver) => {
+        if (job.attempt === attempt) this.onSuccess(job, deliver);
+      },
+      (err: unknown) => {
+        if (job.attempt === attempt) this.onFailure(job, err);
+      },
+    );
+  }
+
+  private onSuccess(job: Job<S>, deliver: () => void): void {
+    this.endAttempt(job);
+    this.lastReadingAt = this.clock.now();
+    const ctx = this.actor.getSnapshot().context;
+    // Only tell the machine when something changes: the hot path stays one property write.
+    if (ctx.deviceState !== 'ONLINE' || !ctx.proven || ctx.failures > 0 || ctx.probation || ctx.backoffStep > 0) {
+      this.actor.send({ type: 'link.job.ok' });
+    }
+    if (this.settle(job)) deliver();
+    this.pump();
+  }
+
+  private onFailure(job: Job<S>, err: unknown): void {
+    this.endAttempt(job);
+    switch (classifyFailure(err)) {
+      case 'device':
+        this.fail(job, err);
+        this.actor.send({ type: 'link.job.deviceError', error: err });
+        break;
+      case 'comm':
+        this.commFailure(job, err);
+        break;
+      case 'other':
+        // A bug in the job, not the device's fault: the caller gets the error, the session stays.
+        this.fail(job, err);
+        break;
+    }
+    this.pump();
+  }
+
+  private onTimeout(job: Job<S>, attempt: Attempt): void {
+    if (job.attempt !== attempt) return;
+    const err = new CommError(LinkErrorCode.TIMEOUT, `device "${this.opts.name}": no reply within ${this.opts.requestTimeoutMs} ms`);
+    // Abandon first, then abort: the job's own rejection arrives later and is ignored.
+    this.abortAttempt(job, err);
+    this.commFailure(job, err);
+  }
+
+  /**
+   * A comm error or timeout: the session may carry a late reply (3E has no serial to match it),
+   * so the machine closes it. The job goes back to the head of the queue for its retry; if the
+   * link gives up instead, entering backoff rejects it with the rest of the queue.
+   */
+  private commFailure(job: Job<S>, err: unknown): void {
+    job.failures++;
+    const exhausted = job.failures > this.opts.retries;
+    this.log.debug({ err: describeError(err), attempt: job.failures }, 'job attempt failed');
+    this.requeue(job);
+    this.actor.send({ type: 'link.job.failed', error: err, exhausted });
+  }
+
+  private cancel(job: Job<S>, reason: unknown): void {
+    if (job.done) return;
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    const inFlight = job.attempt !== null;
+    if (inFlight) this.abortAttempt(job, reason);
+    this.fail(job, reason);
+    // A reply may still be on the wire; the next request on this session could read it as its own.
+    if (inFlight && this.machineState === 'online') this.actor.send({ type: 'link.session.drop' });
+  }
+
+  private onSnapshot(snap: SnapshotFrom<LinkMachine<S>>): void {
+    const previous = this.machineState;
+    this.machineState = snap.value;
+    if (previous === 'online' && snap.value !== 'online') {
+      // Other attempts on the closed session are collateral: requeue them without counting.
+      for (const job of [...this.running]) {
+        this.abortAttempt(job, new CommError(LinkErrorCode.CONNECTION_LOST, `device "${this.opts.name}": session closed`));
+        this.requeue(job);
+      }
+    }
+    if (snap.context.deviceState !== this.reportedState) this.reportStatus(snap.context.deviceState);
+    if (snap.value === 'backoff' && previous !== 'backoff') {
+      const err = this.offlineError();
+      this.log.debug({ nextAttemptAt: snap.context.nextAttemptAt, delayMs: snap.context.backoffDelayMs }, 'reconnect backoff');
+      for (const job of this.queue.splice(0)) this.fail(job, err);
+    }
+    if (snap.value === 'online' || snap.value === 'disconnected') this.pump();
+  }
+
+  private reportStatus(state: DeviceState): void {
+    const previous = this.reportedState;
+    this.reportedState = state;
+    const status = this.status();
+    const fields = { state, previous, lastError: status.lastError };
+    if (state === 'ONLINE') this.log.info(fields, 'device online');
+    else if (state === 'OFFLINE') this.log.warn(fields, 'device offline');
+    else if (state === 'ERROR') this.log.warn(fields, 'device answered with an error');
+    for (const listener of this.listeners) {
+      try {
+        listener(status, previous);
+      } catch (err) {
+        this.log.error({ err: describeError(err) }, 'device status listener threw');
+      }
+    }
+  }
+
+  /** Connect, after the previous session has finished closing (a PLC may allow one connection). */
+  private async openSession(signal: AbortSignal): Promise<S> {
+    await this.sessionClosing;
+    signal.throwIfAborted();
+    const session = await this.transport.open(signal);
+    if (signal.aborted) {
+      // The connect timed out (or the link closed) but the transport opened anyway: do not leak it.
+      this.closeSession(session);
+      throw signal.reason;
+    }
+    return session;
+  }
+
+  /** Close a session in the background; the wait for it is capped so a hung close cannot block reconnects. */
+  private closeSession(session: S): void {
+    const done = Promise.resolve()
+      .then(() => this.transport.close(session))
+      .catch((err: unknown) => this.log.warn({ err: describeError(err) }, 'transport close failed'));
+    const capped = new Promise<void>((resolve) => {
+      const timer = this.clock.setTimeout(resolve, this.opts.connectTimeoutMs);
+      void done.then(() => {
+        this.clock.clearTimeout(timer);
+        resolve();
+      });
+    });
+    const previous = this.sessionClosing;
+    this.sessionClosing = Promise.all([previous, capped]).then(() => undefined);
+  }
+
+  private endAttempt(job: Job<S>): void {
+    if (job.attempt) this.clock.clearTimeout(job.attempt.timer);
+    job.attempt = null;
+    this.running.delete(job);
+  }
+
+  private abortAttempt(job: Job<S>, reason: unknown): void {
+    const attempt = job.attempt;
+    this.endAttempt(job);
+    attempt?.controller.abort(reason);
+  }
+
+  /** Put a job back in FIFO position (by arrival), ahead of jobs that came after it. */
+  private requeue(job: Job<S>): void {
+    const at = this.queue.findIndex((other) => other.seq > job.seq);
+    if (at < 0) this.queue.push(job);
+    else this.queue.splice(at, 0, job);
+  }
+
+  /** Mark a job settled, once: false when it already was (a job never resolves twice). */
+  private settle(job: Job<S>): boolean {
+    if (job.done) return false;
+    job.done = true;
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    return true;
+  }
+
+  private fail(job: Job<S>, err: unknown): void {
+    if (this.settle(job)) job.reject(err);
+  }
+
+  /** Reject every running and queued job with `err`. */
+  private failAll(err: unknown): void {
+    const running = [...this.running];
+    for (const job of running) this.abortAttempt(job, err);
+    for (const job of [...running, ...this.queue.splice(0)]) this.fail(job, err);
+  }
+
+  private offlineError(): DeviceOfflineError {
+    const ctx = this.actor.getSnapshot().context;
+    const now = this.clock.now();
+    return new DeviceOfflineError(this.opts.name, ctx.nextAttemptAt ?? now, now, ctx.lastError);
+  }
+
+  private closedError(): CommError {
+    return new CommError(LinkErrorCode.CLOSED, `device "${this.opts.name}": link closed`);
+  }
+
+  /** The machine must never throw; if it does, fail everything loudly rather than hang callers. */
+  private onMachineCrash(err: unknown): void {
+    this.log.error({ err: describeError(err) }, 'device link machine crashed');
+    this.closed ??= Promise.resolve();
+    this.failAll(err);
+  }
+}
