@@ -7,11 +7,11 @@ import { validatePlant, type Locate } from './validate.js';
 /** Parse and validate a YAML plant text; `source` names the file in every error. */
 export function parsePlantYaml(text: string, source: string): PlantConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       source,
-      doc.errors.map((e) => ({ path: '', message: e.message.split('\n')[0] ?? e.message, line: e.linePos?.[0].line, column: e.linePos?.[0].col })),
+      doc.errors.map((e) => ({ path: '', message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''), line: e.linePos?.[0].line, column: e.linePos?.[0].col })),
     );
   }
   const locate: Locate = (path) => {

@@ -95,6 +95,10 @@ export function applyMotion(memory: ModbusMemory, config: MotionConfig, tMs: num
 
 function checkMotion(config: MotionConfig): void {
   for (const signal of config.signals) {
+    parseModbusAddress(signal.address); // throws AddressError now, not in a timer later
+    if (signal.kind !== 'random-bits' && signal.type === 'bcd16' && (signal.min < 0 || signal.max > 9999)) {
+      throw new RangeError(`motion ${signal.kind} at ${signal.address}: bcd16 holds 0..9999`);
+    }
     if ((signal.kind === 'ramp' || signal.kind === 'sine') && !(signal.periodMs > 0)) {
       throw new RangeError(`motion ${signal.kind} at ${signal.address}: periodMs must be > 0`);
     }
@@ -120,16 +124,23 @@ export function createMotion(memory: ModbusMemory, initial?: MotionConfig): Moti
   let random = seededRandom(initial?.seed ?? 1);
   const controller: MotionController = {
     start(next) {
+      const candidate = next ?? config;
+      if (!candidate) throw new Error('motion needs a config: start({ signals: [...] })');
+      checkMotion(candidate);
+      controller.stop();
       if (next) {
         config = next;
         random = seededRandom(next.seed ?? 1);
       }
-      if (!config) throw new Error('motion needs a config: start({ signals: [...] })');
-      controller.stop();
-      checkMotion(config);
-      // One update now: a bad address or type throws here, to the caller, not later in a timer.
       controller.tick(Date.now());
-      timer = setInterval(() => controller.tick(Date.now()), config.tickMs ?? 100);
+      timer = setInterval(() => {
+        try {
+          controller.tick(Date.now());
+        } catch {
+          // checkMotion rules out what we know can throw; anything else stops the motion, not the process.
+          controller.stop();
+        }
+      }, candidate.tickMs ?? 100);
       // The server keeps the process alive; motion alone must not.
       timer.unref();
     },

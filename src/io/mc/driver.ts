@@ -1,0 +1,169 @@
+import type { Clock } from '../../clock.js';
+import type { DeviceConfig } from '../config/schema.js';
+import type { DeviceDriver, ReadPlan } from '../driver.js';
+import { AddressError, CommError, DeviceError } from '../errors.js';
+import { createDeviceLink } from '../link/device-link.js';
+import type { DeviceLink } from '../link/types.js';
+import type { DriverContext } from '../protocol-module.js';
+import { Quality, type PollBatch, type TagSpec } from '../types.js';
+import { parseMcAddress } from './address.js';
+import { McClient, type McRequest } from './client.js';
+import { bitsFromData, randomWordsFromData, wordsFromData } from './codec/data.js';
+import { DEFAULT_ROUTE, encodeRequestFrame, type RequestFrameOptions } from './codec/frame.js';
+import { batchReadBits, batchReadWords, batchWriteBits, type CodecContext, type McCommand } from './codec/requests.js';
+import { McWire } from './codec/wire.js';
+import { decodeBitReply, decodeWordReply, markFailed, newBatch, type MutableBatch } from './plan-decode.js';
+import { planMcRead, type McPlannedRequest, type McReadPlan } from './planner.js';
+
+/**
+ * The MC driver: plans with the planner, runs each planned request as one device-link job (the
+ * link owns the connection, timeouts, retries and reconnects) and decodes replies into a batch.
+ * 3E runs with link concurrency 1 (one request in flight); 4E with `pipeline` lets the link run
+ * several jobs at once on the one connection, matched by serial in the client.
+ *
+ * A read where some requests fail and others succeed resolves: the failed requests' tags carry
+ * BAD_DEVICE (end code) or BAD_COMM, the rest are good, so one bad address never hides 999
+ * good values. A read where every request fails rejects with the first error.
+ */
+
+export interface McDriverDeps {
+  /** The actor clock for the link (SimulatedClock in tests). */
+  readonly clock?: Clock | undefined;
+  /** Epoch ms for batch timestamps. */
+  readonly now?: (() => number) | undefined;
+}
+
+/** Link concurrency with 4E pipelining: requests in flight on one connection. */
+export const PIPELINE_DEPTH = 8;
+
+interface PlanEntry {
+  readonly plan: McReadPlan;
+  readonly frames: readonly McRequest[];
+}
+
+export function createMcDriver(device: DeviceConfig, ctx: DriverContext, deps: McDriverDeps = {}): DeviceDriver {
+  if (device.protocol !== 'mc3e' && device.protocol !== 'mc4e') throw new TypeError(`device "${device.name}" is ${device.protocol}, not MC`);
+  const frame = device.protocol === 'mc4e' ? '4e' : '3e';
+  const pipeline = frame === '4e' && device.pipeline;
+  const codec: CodecContext = { series: device.series, encoding: device.encoding };
+  const frameOptions: RequestFrameOptions = {
+    frame,
+    encoding: device.encoding,
+    route: { ...DEFAULT_ROUTE, network: device.network, pc: device.station },
+    // Ask the module to give up on a remote route before we give up on the module, so a slow route
+    // comes back as C05E (a named error) rather than a timeout.
+    monitoringTimer: Math.max(1, Math.floor((device.timeoutMs * 0.8) / McWire.MONITORING_TIMER_UNIT_MS)),
+  };
+  const toRequest = (command: McCommand): McRequest => ({
+    frame: encodeRequestFrame(frameOptions, command.command, command.subcommand, command.body),
+    label: `${command.label} on ${device.name}`,
+  });
+  const link: DeviceLink<McClient> = createDeviceLink<McClient>(
+    {
+      open: (signal) =>
+        McClient.connect({ host: device.host, port: device.port, frame, encoding: device.encoding, pipeline, maxInFlight: PIPELINE_DEPTH, timeoutMs: 0, connectTimeoutMs: device.connectTimeoutMs }, signal),
+      close: (client) => client.close(),
+      isClosed: (client) => client.closed,
+    },
+    {
+      name: device.name,
+      connectTimeoutMs: device.connectTimeoutMs,
+      requestTimeoutMs: device.timeoutMs,
+      retries: device.retries,
+      retryDelayMs: device.retryDelayMs,
+      concurrency: pipeline ? PIPELINE_DEPTH : 1,
+    },
+    { logger: ctx.logger, ...(deps.clock ? { clock: deps.clock } : {}) },
+  );
+  const plans = new WeakMap<ReadPlan, PlanEntry>();
+  const bitRequests = new Map<string, { read: McRequest; write: [McRequest, McRequest] | null; bit: number | undefined }>();
+  const now = deps.now ?? Date.now;
+
+  const decodeInto = (request: McPlannedRequest, plan: McReadPlan, data: Uint8Array, batch: MutableBatch): void => {
+    const enc = device.encoding;
+    if (request.kind === 'bits') {
+      const bits = bitsFromData(data, enc, request.count);
+      if (!bits) throw malformed(request.command.label, data.length);
+      decodeBitReply(request, bits, batch);
+      return;
+    }
+    const words = request.kind === 'words' ? wordsFromData(data, enc, request.count) : randomWordsFromData(data, enc, request.wordPoints, request.dwordPoints);
+    if (!words) throw malformed(request.command.label, data.length);
+    decodeWordReply(plan, request, words, batch);
+  };
+
+  const bitEntry = (address: string) => {
+    let entry = bitRequests.get(address);
+    if (entry) return entry;
+    const parsed = parseMcAddress(address, device.series);
+    const head = { info: parsed.info, number: parsed.number };
+    if (parsed.kind === 'bit') {
+      entry = { read: toRequest(batchReadBits(head, 1, codec)), write: [toRequest(batchWriteBits(head, [0], codec)), toRequest(batchWriteBits(head, [1], codec))], bit: undefined };
+    } else if (parsed.bit !== undefined) {
+      entry = { read: toRequest(batchReadWords(head, 1, codec)), write: null, bit: parsed.bit };
+    } else {
+      throw new AddressError(address, `a single bit needs a bit device or a bit of a word (${parsed.device}${parsed.number}.0)`);
+    }
+    if (bitRequests.size < 64) bitRequests.set(address, entry);
+    return entry;
+  };
+
+  return {
+    plan(tags: readonly TagSpec[]): ReadPlan {
+      const plan = planMcRead(tags, { series: device.series, encoding: device.encoding, wordOrder: device.wordOrder, byteOrder: device.byteOrder });
+      plans.set(plan, { plan, frames: plan.requests.map((r) => toRequest(r.command)) });
+      return plan;
+    },
+
+    async read(readPlan: ReadPlan, signal?: AbortSignal): Promise<PollBatch> {
+      const entry = plans.get(readPlan);
+      if (!entry) throw new TypeError(`device "${device.name}": this plan was not made by this driver`);
+      const { plan, frames } = entry;
+      const batch = newBatch(plan, now());
+      const outcomes = await Promise.allSettled(
+        plan.requests.map((request, k) =>
+          link.execute((client, jobSignal) => client.request(frames[k]!, jobSignal).then((data) => decodeInto(request, plan, data, batch)), signal),
+        ),
+      );
+      let firstError: unknown;
+      let failed = 0;
+      outcomes.forEach((outcome, k) => {
+        if (outcome.status === 'fulfilled') return;
+        failed++;
+        firstError ??= outcome.reason;
+        markFailed(plan.requests[k]!, batch, outcome.reason instanceof DeviceError ? Quality.BAD_DEVICE : Quality.BAD_COMM);
+      });
+      if (failed > 0 && failed === plan.requests.length) throw firstError;
+      return batch;
+    },
+
+    async writeBit(address: string, value: boolean, signal?: AbortSignal): Promise<void> {
+      const entry = bitEntry(address);
+      if (!entry.write) {
+        throw new AddressError(address, 'writing one bit of a word would need a read-modify-write that can overwrite the PLC\'s other bits; use a bit device');
+      }
+      const request = entry.write[value ? 1 : 0];
+      await link.execute((client, jobSignal) => client.request(request, jobSignal), signal);
+    },
+
+    async readBit(address: string, signal?: AbortSignal): Promise<boolean> {
+      const entry = bitEntry(address);
+      const data = await link.execute((client, jobSignal) => client.request(entry.read, jobSignal), signal);
+      if (entry.bit === undefined) {
+        const bits = bitsFromData(data, device.encoding, 1);
+        if (!bits) throw malformed(entry.read.label, data.length);
+        return bits[0] === 1;
+      }
+      const words = wordsFromData(data, device.encoding, 1);
+      if (!words) throw malformed(entry.read.label, data.length);
+      return ((words[0]! >> entry.bit) & 1) === 1;
+    },
+
+    status: () => link.status(),
+    close: () => link.close(),
+  };
+}
+
+function malformed(label: string, size: number): CommError {
+  return new CommError('MALFORMED', `reply to ${label} has the wrong size (${size})`);
+}
