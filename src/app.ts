@@ -11,6 +11,13 @@ import { protocolOf } from './io/protocols.js';
 import { openDatabase } from './io/sink/sqlite/database.js';
 import { SqliteSink } from './io/sink/sqlite/sqlite-sink.js';
 import { VERSION } from './version.js';
+import { ConfigService } from './actors/config-service.js';
+import { InspectionHub } from './actors/inspection/inspection-hub.js';
+import { HistoryReader } from './io/sink/sqlite/history.js';
+import { engineMachine } from './machines/engine.js';
+import { pollGroupMachine } from './machines/pollGroup.js';
+import { bufferMachine } from './machines/buffer.js';
+import type { AppServices } from './app-services.js';
 
 export interface RunOptions {
   /** YAML plant file: imported when the store is empty. */
@@ -24,6 +31,7 @@ export interface RunOptions {
 }
 
 export interface RunningCollector {
+  readonly services: AppServices;
   readonly collector: Collector;
   readonly sink: SqliteSink;
   readonly dbPath: string;
@@ -62,8 +70,16 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
       logger.info({ file: options.configFile, dbPath }, 'the store already holds a configuration (the store of record); the file was checked but not imported: use `jsscada import FILE` to apply it');
     }
     const stored = readPlant(reader);
-    const collector = new Collector(stored, { logger, clock, sink, protocolOf });
+    const inspection = new InspectionHub([engineMachine, pollGroupMachine, bufferMachine], clock);
+    const collector = new Collector(stored, { logger, clock, sink, protocolOf, inspect: inspection.inspect });
     collector.start();
+    const services: AppServices = {
+      collector,
+      config: new ConfigService({ writer: sink, reader, collector, logger }),
+      history: new HistoryReader(reader),
+      inspection,
+      version: VERSION,
+    };
     logger.info({ groups: stored.plant.groups.length, devices: stored.plant.devices.length, dbPath }, 'collector started');
 
     const retentionDays = stored.plant.sink.retentionDays;
@@ -73,6 +89,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     let port: number | null = null;
     if (options.port !== undefined) {
       const app = createHttpApp({ collector: () => collector, version: VERSION });
+      void services;
       ({ server, port } = await listen(app.fetch, options.port, options.host ?? '0.0.0.0'));
       logger.info({ port }, `HTTP server on http://localhost:${port}/`);
     }
@@ -89,7 +106,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
         logger.info(result, 'collector stopped');
         return result;
       })());
-    return { collector, sink, dbPath, port, stop };
+    return { services, collector, sink, dbPath, port, stop };
   } catch (err) {
     reader.close();
     await sink.close();

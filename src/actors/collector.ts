@@ -1,4 +1,4 @@
-import { createActor, fromPromise, type Actor } from 'xstate';
+import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { engineMachine, startRefusal, type GroupDef, type StartRefusal } from '../machines/engine.js';
@@ -13,12 +13,30 @@ import type { Sink } from '../io/sink/rows.js';
 import { BufferActor } from './buffer/buffer-actor.js';
 import { tagSpecs, type GroupRuntime } from './group-runtime.js';
 import { groupStatus, type GroupStatus } from './status.js';
+import { readingsOf, type LatestReading } from './latest.js';
+import type { DeviceStatus } from '../io/driver.js';
+
+/** A device as the API shows it. */
+export interface DeviceSummary {
+  readonly name: string;
+  readonly protocol: string;
+  readonly host: string;
+  readonly port: number;
+  readonly enabled: boolean;
+  readonly status: DeviceStatus['state'];
+  readonly lastReadingAt: string | null;
+  readonly lastError: string | null;
+  readonly queueDepth: number;
+  readonly groups: readonly string[];
+}
 
 export interface CollectorDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly sink: Sink;
   readonly protocolOf: (protocol: DeviceConfig['protocol']) => ProtocolModule;
+  /** XState inspection (the panel's statechart view). */
+  readonly inspect?: ((event: InspectionEvent) => void) | undefined;
 }
 
 export type CommandResult = { ok: true } | { ok: false; refusal: StartRefusal | { code: 'not-running' | 'not-handshake' | 'not-ready'; message: string } };
@@ -55,6 +73,7 @@ export class Collector {
     this.engine = createActor(engineMachine.provide({ actors: { pollGroup: group } }), {
       clock: deps.clock,
       input: { now: () => deps.clock.now(), maxConcurrent: collector.maxConcurrentGroups },
+      ...(deps.inspect ? { inspect: deps.inspect } : {}),
     });
     this.engine.on('group.crashed', (e) => deps.logger.error({ group: e.name, err: e.error, crashes: e.crashes, restartInMs: e.restartInMs }, 'group actor crashed; restarting'));
     this.engine.on('group.startRefused', (e) => deps.logger.warn({ group: e.name }, `group not started: ${e.reason}`));
@@ -78,12 +97,15 @@ export class Collector {
         void entry.driver.close().catch((err: unknown) => this.deps.logger.warn({ err, device: name }, 'closing a driver failed'));
       }
     }
+    const previous = new Map(this.groups);
     this.groups.clear();
     const defs: GroupDef[] = [];
     for (const group of plant.plant.groups) {
       const device = devices.get(group.device)!;
       const driver = this.driverFor(device);
-      this.groups.set(group.name, { config: group, device, driver, plan: driver.plan(tagSpecs(group, plant.tagIds)), lastBatch: null });
+      // The last values survive a configuration change (readings are matched by tag id).
+      const lastBatch = previous.get(group.name)?.device.name === device.name ? (previous.get(group.name)?.lastBatch ?? null) : null;
+      this.groups.set(group.name, { config: group, device, driver, plan: driver.plan(tagSpecs(group, plant.tagIds)), lastBatch });
       defs.push({ name: group.name, mode: group.mode, intervalMs: group.intervalMs, enabled: group.enabled && device.enabled });
     }
     this.engine.send({ type: 'engine.load', groups: defs });
@@ -178,6 +200,61 @@ export class Collector {
       });
     });
     return { ok: true, outcome };
+  }
+
+  /** The configuration the collector runs now. */
+  get stored(): StoredPlant {
+    return this.plant;
+  }
+
+  devices(): DeviceSummary[] {
+    return this.plant.plant.devices.map((d) => {
+      const driver = this.drivers.get(d.name)?.driver;
+      const status = driver?.status() ?? { state: 'UNKNOWN' as const, lastReadingAt: null, lastError: null };
+      return {
+        name: d.name,
+        protocol: d.protocol,
+        host: d.host,
+        port: d.port,
+        enabled: d.enabled,
+        status: status.state,
+        lastReadingAt: status.lastReadingAt !== null ? new Date(status.lastReadingAt).toISOString() : null,
+        lastError: status.lastError,
+        queueDepth: driver?.queueDepth?.() ?? 0,
+        groups: this.plant.plant.groups.filter((g) => g.device === d.name).map((g) => g.name),
+      };
+    });
+  }
+
+  /**
+   * Latest readings of a device's tags: undefined for an unknown device, null when none of
+   * its groups has polled yet.
+   */
+  latest(device: string): LatestReading[] | null | undefined {
+    if (!this.plant.plant.devices.some((d) => d.name === device)) return undefined;
+    let polled = false;
+    const out: LatestReading[] = [];
+    for (const runtime of this.groups.values()) {
+      if (runtime.device.name !== device || !runtime.lastBatch) continue;
+      polled = true;
+      out.push(...readingsOf(device, runtime.config, this.plant.tagIds, runtime.lastBatch));
+    }
+    return polled ? out : null;
+  }
+
+  /** Latest readings of every device that has been polled. */
+  allLatest(): LatestReading[] {
+    const out: LatestReading[] = [];
+    for (const runtime of this.groups.values()) {
+      if (runtime.lastBatch) out.push(...readingsOf(runtime.device.name, runtime.config, this.plant.tagIds, runtime.lastBatch));
+    }
+    return out;
+  }
+
+  groupStatus(name: string): GroupStatus | undefined {
+    const config = this.plant.plant.groups.find((g) => g.name === name);
+    if (!config) return undefined;
+    return groupStatus(config, this.engine.getSnapshot().context.groups[name], this.groups.get(name));
   }
 
   groupStatuses(): GroupStatus[] {

@@ -22,6 +22,8 @@ export interface DeviceDriver {
   readBit?(address: string, signal?: AbortSignal): Promise<boolean>;
   /** Device connection status, for the polling status and the panel. */
   status(): DeviceStatus;
+  /** Requests waiting or running on the device's connection (the queue status). */
+  queueDepth?(): number;
   close(): Promise<void>;
 }
 

@@ -112,7 +112,7 @@ export function createDeviceLinkMachine<S>() {
     guards: {
       // Checked before recordFailure runs, hence >= rather than >.
       lastAttempt: ({ context, event }) =>
-        context.probation ||
+        
         context.failures >= context.config.retries ||
         (event.type === 'link.job.failed' && event.exhausted),
       proven: ({ context }) => context.proven,

@@ -1,4 +1,4 @@
-import { createActor, fromPromise, type Actor } from 'xstate';
+import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
 import type { Logger } from 'pino';
 import { bufferMachine, type FlushOutput } from '../../machines/buffer.js';
 import type { Clock } from '../../clock.js';
@@ -47,7 +47,7 @@ export class BufferActor {
   constructor(
     private readonly sink: Sink,
     private readonly options: BufferOptions,
-    private readonly deps: { logger: Logger; clock: Clock },
+    private readonly deps: { logger: Logger; clock: Clock; inspect?: ((event: InspectionEvent) => void) | undefined },
   ) {
     this.ring = new RowRing(options.capacity);
     this.stats = new WriteStats(deps.clock);
@@ -57,6 +57,7 @@ export class BufferActor {
     this.actor = createActor(machine, {
       clock: deps.clock,
       input: { flushIntervalMs: options.flushIntervalMs, flushRows: options.flushRows },
+      ...(deps.inspect ? { inspect: deps.inspect } : {}),
     });
   }
 

@@ -134,6 +134,24 @@ export const collectorSchema = z
   .strict();
 export type CollectorConfig = z.output<typeof collectorSchema>;
 
+export const serverSchema = z
+  .object({
+    /** Bearer token for mutating endpoints; JSSCADA_TOKEN overrides; generated at first start if neither. */
+    token: z.string().min(16, 'a token needs at least 16 characters').optional(),
+    /** Require the token for reads and streams too (default: reads are open). */
+    protectReads: z.boolean().default(false),
+    /** Origins allowed by CORS; empty = same origin only. */
+    corsOrigins: z.array(z.string().min(1)).default([]),
+    /** Largest request body accepted (bytes). */
+    bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** At most this many SSE clients at once (all streams together). */
+    maxSseClients: z.number().int().min(1).max(10_000).default(200),
+    /** Period of the devices stream's batch. */
+    devicesStreamIntervalMs: z.number().int().min(250).max(3_600_000).default(5000),
+  })
+  .strict();
+export type ServerConfig = z.output<typeof serverSchema>;
+
 export const plantSchema = z
   .object({
     devices: z.array(deviceSchema).default([]),
@@ -146,6 +164,7 @@ export const plantSchema = z
       flushRows: 500,
       batchMaxRows: 5_000,
     }),
+    server: serverSchema.default({ protectReads: false, corsOrigins: [], bodyLimitBytes: 1024 * 1024, maxSseClients: 200, devicesStreamIntervalMs: 5000 }),
   })
   .strict();
 export type PlantConfig = z.output<typeof plantSchema>;

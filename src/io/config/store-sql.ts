@@ -1,6 +1,6 @@
 import type { Db } from '../sink/sqlite/database.js';
 import type { CollectorConfig, DeviceConfig, GroupConfig, PlantConfig, SinkConfig, TagConfig } from './schema.js';
-import { collectorSchema, deviceSchema, groupSchema, sinkSchema, tagSchema } from './schema.js';
+import { collectorSchema, deviceSchema, groupSchema, serverSchema, sinkSchema, tagSchema, type ServerConfig } from './schema.js';
 
 /**
  * The configuration tables as plain SQL functions on a connection. Writes run on the
@@ -58,6 +58,7 @@ export function readPlant(db: Db): StoredPlant {
       ),
     sink: sinkSchema.parse(readMeta(db, 'plant.sink') ?? { kind: 'sqlite' }),
     collector: collectorSchema.parse(readMeta(db, 'plant.collector') ?? {}),
+    server: serverSchema.parse(readMeta(db, 'plant.server') ?? {}),
   };
   return { plant, tagIds };
 }
@@ -91,6 +92,7 @@ export function writePlant(db: Db, plant: PlantConfig, now: number = Date.now())
     syncTags(db, plant.groups, groupIds, now, summary.tags);
     writeMeta(db, 'plant.sink', plant.sink satisfies SinkConfig);
     writeMeta(db, 'plant.collector', plant.collector satisfies CollectorConfig);
+    writeMeta(db, 'plant.server', plant.server satisfies ServerConfig);
     writeMeta(db, 'plant.imported_at', now);
   })();
   return summary;

@@ -60,6 +60,8 @@ class Link<S> implements DeviceLink<S> {
   private machineState: DeviceLinkState = 'disconnected';
   /** The last transport.close in flight (capped), awaited before the next open. */
   private sessionClosing: Promise<void> = Promise.resolve();
+  /** Set first thing in close(), so nothing queued or pumped while shutting down. */
+  private stopped = false;
   private closed: Promise<void> | null = null;
   private pumping = false;
   private pumpAgain = false;
@@ -84,12 +86,17 @@ class Link<S> implements DeviceLink<S> {
       clock,
       input: { ...opts, now: () => clock.now(), random: deps.random ?? Math.random },
     });
-    this.actor.subscribe({ next: (snap) => this.onSnapshot(snap), error: (err) => this.onMachineCrash(err) });
+    // An observer that throws would surface as an uncaught exception (XState reports it on a
+    // timer) and take the collector down, hence the guard.
+    this.actor.subscribe({
+      next: (snap) => this.guard('snapshot', () => this.onSnapshot(snap)),
+      error: (err) => this.onMachineCrash(err),
+    });
     this.actor.start();
   }
 
   execute<T>(job: LinkJob<S, T>, signal?: AbortSignal): Promise<T> {
-    if (this.closed) return Promise.reject(this.closedError());
+    if (this.stopped) return Promise.reject(this.closedError());
     if (signal?.aborted) return Promise.reject(signal.reason);
     // Fail fast in backoff: no queue growth, no connect; the backoff timer alone decides when.
     if (this.machineState === 'backoff') return Promise.reject(this.offlineError());
@@ -128,7 +135,10 @@ class Link<S> implements DeviceLink<S> {
   }
 
   close(): Promise<void> {
-    this.closed ??= this.shutdown();
+    if (!this.closed) {
+      this.stopped = true;
+      this.closed = this.shutdown();
+    }
     return this.closed;
   }
 
@@ -158,7 +168,7 @@ class Link<S> implements DeviceLink<S> {
   }
 
   private pumpOnce(): void {
-    if (this.closed || this.queue.length === 0) return;
+    if (this.stopped || this.queue.length === 0) return;
     const snap = this.actor.getSnapshot();
     if (snap.value === 'disconnected') {
       this.actor.send({ type: 'link.demand' });
@@ -182,7 +192,7 @@ class Link<S> implements DeviceLink<S> {
     const attempt: Attempt = { controller: new AbortController(), timer: undefined };
     job.attempt = attempt;
     this.running.add(job);
-    attempt.timer = this.clock.setTimeout(() => this.onTimeout(job, attempt), this.opts.requestTimeoutMs);
+    attempt.timer = this.clock.setTimeout(() => this.guard('timeout', () => this.onTimeout(job, attempt)), this.opts.requestTimeoutMs);
     let result: Promise<() => void>;
     try {
       result = job.run(session, attempt.controller.signal);
@@ -192,17 +202,17 @@ class Link<S> implements DeviceLink<S> {
     // A settle from an abandoned attempt (timed out, cancelled, session closed) is ignored.
     result.then(
       (deliver) => {
-        if (job.attempt === attempt) this.onSuccess(job, deliver);
+        if (job.attempt === attempt) this.guard('job result', () => this.onSuccess(job, deliver));
       },
       (err: unknown) => {
-        if (job.attempt === attempt) this.onFailure(job, err);
+        if (job.attempt === attempt) this.guard('job result', () => this.onFailure(job, err));
       },
     );
   }
 
   private onSuccess(job: Job<S>, deliver: () => void): void {
     this.endAttempt(job);
-    this.lastReadingAt = this.clock.now();
+    this.lastReadingAt = Math.round(this.clock.now());
     const ctx = this.actor.getSnapshot().context;
     // Only tell the machine when something changes: the hot path stays one property write.
     if (ctx.deviceState !== 'ONLINE' || !ctx.proven || ctx.failures > 0 || ctx.probation || ctx.backoffStep > 0) {
@@ -285,10 +295,9 @@ class Link<S> implements DeviceLink<S> {
     const previous = this.reportedState;
     this.reportedState = state;
     const status = this.status();
-    const fields = { state, previous, lastError: status.lastError };
-    if (state === 'ONLINE') this.log.info(fields, 'device online');
-    else if (state === 'OFFLINE') this.log.warn(fields, 'device offline');
-    else if (state === 'ERROR') this.log.warn(fields, 'device answered with an error');
+    if (state === 'ONLINE') this.log.info({ state, previous }, 'device online');
+    else if (state === 'OFFLINE') this.log.warn({ state, previous, lastError: status.lastError }, 'device offline');
+    else if (state === 'ERROR') this.log.warn({ state, previous, lastError: status.lastError }, 'device answered with an error');
     for (const listener of this.listeners) {
       try {
         listener(status, previous);
@@ -378,7 +387,19 @@ class Link<S> implements DeviceLink<S> {
   /** The machine must never throw; if it does, fail everything loudly rather than hang callers. */
   private onMachineCrash(err: unknown): void {
     this.log.error({ err: describeError(err) }, 'device link machine crashed');
+    this.stopped = true;
     this.closed ??= Promise.resolve();
     this.failAll(err);
+    const session = this.actor.getSnapshot().context.session;
+    if (session !== null) this.closeSession(session);
+  }
+
+  /** Run a callback from a timer, promise or observer; a throw is logged, never left uncaught. */
+  private guard(where: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err: describeError(err), where }, 'device link internal error');
+    }
   }
 }

@@ -78,7 +78,7 @@ export class ModbusSession {
         const client = new ModbusRTU();
         const session = new ModbusSession(socket, client, options);
         // linkTCP on an open socket completes synchronously; it cannot fail here.
-        client.linkTCP(socket, { port: options.port }).then(
+        void client.linkTCP(socket, { port: options.port }).then(
           () => {
             // Set after linkTCP: set before, modbus-serial would also arm an idle timeout on the socket.
             client.setID(options.unitId);
@@ -196,7 +196,7 @@ export class ModbusSession {
       }
       signal.addEventListener('abort', onAbort, { once: true });
       this.failPending = (err) => finish(err);
-      run().then(
+      void run().then(
         (value) => finish(undefined, value),
         (err: unknown) => finish(mapClientError(err, req, this.where())),
       );

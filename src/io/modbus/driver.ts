@@ -90,8 +90,6 @@ class ModbusDriver implements DeviceDriver {
     const p = plan as ModbusReadPlan;
     if (!this.plans.has(p)) throw new TypeError(`device "${this.device.name}": read() needs a plan made by this driver's plan()`);
     const n = p.tags.length;
-    const tagIds = new Int32Array(n);
-    for (let i = 0; i < n; i++) tagIds[i] = p.tags[i]!.id;
     const out = {
       values: new Float64Array(n).fill(Number.NaN),
       quality: new Uint8Array(n).fill(Quality.BAD_DEVICE),
@@ -112,7 +110,7 @@ class ModbusDriver implements DeviceDriver {
       }
     }
     if (firstError && answered === 0) throw firstError;
-    return { ts: Math.round(this.clock.now()), tagIds, values: out.values, quality: out.quality, texts: out.texts };
+    return { ts: Math.round(this.clock.now()), tagIds: p.tagIds.slice(), values: out.values, quality: out.quality, texts: out.texts };
   }
 
   async readBit(address: string, signal?: AbortSignal): Promise<boolean> {

@@ -13,6 +13,8 @@ import { resolveModbusTag } from './tag-check.js';
  */
 
 export interface ModbusReadPlan extends ReadPlan {
+  /** Tag ids in plan order; each batch gets a copy. */
+  readonly tagIds: Int32Array;
   readonly blocks: readonly ReadBlock[];
   /** Tag indices whose value is in block b's reply. */
   readonly tagsOfBlock: readonly Int32Array[];
@@ -79,6 +81,7 @@ export function compileReadPlan(tags: readonly TagSpec[], defaults: PlanDefaults
   return {
     tags,
     requestCount: blocks.length,
+    tagIds: Int32Array.from(tags, (t) => t.id),
     blocks,
     tagsOfBlock: members.map((m) => Int32Array.from(m)),
     typeCode,

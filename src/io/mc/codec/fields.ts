@@ -1,4 +1,4 @@
-import { asciiCodeOf, radixOf, type DeviceInfo, type McSeries } from '../devices.js';
+import { asciiCodeOf, deviceByAsciiCode, deviceByCode, radixOf, type DeviceInfo, type McSeries } from '../devices.js';
 import { HEX_VALUE, writeHex } from './hex.js';
 import type { Encoding } from './wire.js';
 
@@ -13,7 +13,7 @@ export interface FieldWriter {
   u16(value: number): void;
   u32(value: number): void;
   /** A device spec: Q format (3-byte number + 1-byte code / "D*" + 6 digits) or iQ-R extended. */
-  device(device: { readonly info: DeviceInfo; readonly number: number }, series: McSeries): void;
+  device(device: { readonly info: DeviceInfo; readonly number: number }, series: McSeries, extended?: boolean): void;
   /** Bit data: binary packs two points per byte, first point in the high nibble; ASCII one "0"/"1" per point. */
   bits(values: ArrayLike<number>): void;
   /** Bytes already in this encoding (a pre-encoded body). */
@@ -50,8 +50,7 @@ export function createFieldWriter(encoding: Encoding, capacity = 64): FieldWrite
     u8: (v) => field(1, v),
     u16: (v) => field(2, v),
     u32: (v) => field(4, v),
-    device(device, series) {
-      const extended = series === 'iqr';
+    device(device, series, extended = series === 'iqr') {
       if (encoding === 'binary') {
         field(extended ? 4 : 3, device.number);
         field(extended ? 2 : 1, device.info.code);
@@ -101,8 +100,8 @@ export interface FieldReader {
   u8(): number;
   u16(): number;
   u32(): number;
-  /** A device spec; `lookup` maps the code (binary) or code text (ASCII) to a device. */
-  device(series: McSeries, byCode: (code: number) => DeviceInfo | undefined, byText: (text: string) => DeviceInfo | undefined): { info: DeviceInfo; number: number };
+  /** A device spec (Q format, or iQ-R extended); the series sets the radix of ASCII numbers. */
+  device(series: McSeries, extended: boolean): { info: DeviceInfo; number: number };
   bits(count: number): Uint8Array;
   readonly remaining: number;
 }
@@ -136,18 +135,17 @@ export function createFieldReader(bytes: Uint8Array, encoding: Encoding): FieldR
     u8: () => field(1),
     u16: () => field(2),
     u32: () => field(4),
-    device(series, byCode, byText) {
-      const extended = series === 'iqr';
+    device(series, extended) {
       if (encoding === 'binary') {
         const number = field(extended ? 4 : 3);
         const code = field(extended ? 2 : 1);
-        const info = byCode(code);
+        const info = deviceByCode(code);
         if (!info) throw new FieldError('content', `unknown device code 0x${code.toString(16)}`);
         return { info, number };
       }
       const at = take(extended ? 4 : 2);
       const codeText = String.fromCharCode(...bytes.subarray(at, pos));
-      const info = byText(codeText);
+      const info = deviceByAsciiCode(codeText);
       if (!info) throw new FieldError('content', `unknown device code "${codeText}"`);
       const width = extended ? 8 : 6;
       const digitsAt = take(width);

@@ -12,6 +12,8 @@ import { exceptionPdu, FULL_TABLES, handlePdu, type TableSizes } from './pdu.js'
  * time, in order, like a real single-CPU device.
  */
 
+const RESET_AFTER_MS = 10;
+
 export interface ModbusSimulatorOptions {
   /** Default 127.0.0.1. */
   readonly host?: string;
@@ -78,7 +80,11 @@ export async function startModbusSimulator(options: ModbusSimulatorOptions = {})
   async function send(socket: Socket, frame: Buffer): Promise<void> {
     const settings = faults.current;
     if (settings.resetMidResponse) {
-      socket.write(frame.subarray(0, Math.max(1, frame.length >> 1)), () => socket.resetAndDestroy());
+      socket.write(frame.subarray(0, Math.max(1, frame.length >> 1)));
+      // Let the client read the half frame first: an RST that arrives together with the data is
+      // seen by Linux as a plain close, and we want the reset itself on the wire.
+      await wait(RESET_AFTER_MS);
+      if (!socket.destroyed) socket.resetAndDestroy();
       return;
     }
     if (settings.splitBytes > 0) {

@@ -1,0 +1,13 @@
+import type { Collector } from './actors/collector.js';
+import type { ConfigService } from './actors/config-service.js';
+import type { InspectionHub } from './actors/inspection/inspection-hub.js';
+import type { HistoryReader } from './io/sink/sqlite/history.js';
+
+/** What the HTTP layer (and tests) work with: the running collector and its services. */
+export interface AppServices {
+  readonly collector: Collector;
+  readonly config: ConfigService;
+  readonly history: HistoryReader;
+  readonly inspection: InspectionHub;
+  readonly version: string;
+}

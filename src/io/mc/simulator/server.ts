@@ -1,0 +1,216 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createFieldReader } from '../codec/fields.js';
+import { encodeResponseFrame } from '../codec/frame.js';
+import { createFrameSplitter, type SplitFrame } from '../codec/splitter.js';
+import { McWire, type Encoding } from '../codec/wire.js';
+import type { McSeries } from '../devices.js';
+import type { McLimits } from '../limits.js';
+import type { McFaults } from './faults.js';
+import { handleRequest, SimEndCode } from './handler.js';
+import type { McMemory } from './memory.js';
+
+/**
+ * The simulated module's TCP side: one encoding per listener (like a real module port), 3E and
+ * 4E frames, requests processed one at a time per connection, and the fault switches applied on
+ * the way out. A frame in the other encoding gets no answer at all, as on real modules.
+ */
+
+export interface McServerOptions {
+  readonly encoding: Encoding;
+  readonly series: McSeries;
+  readonly memory: McMemory;
+  readonly faults: McFaults;
+  readonly limits: McLimits;
+}
+
+export interface McServerStats {
+  /** Connections open now (answered ones). */
+  connections: number;
+  accepted: number;
+  /** Connections over maxConnections (reset, closed or ignored). */
+  rejected: number;
+  requests: number;
+  /** Replies written (or started, with resetMidReply). */
+  replies: number;
+  /** Frames that were not requests in this listener's encoding: no answer. */
+  ignored: number;
+}
+
+type Split = Extract<SplitFrame, { kind: 'frame' }>;
+
+export class McServer {
+  readonly stats: McServerStats = { connections: 0, accepted: 0, rejected: 0, requests: 0, replies: 0, ignored: 0 };
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly extra = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly options: McServerOptions) {
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  /** Listen; port 0 picks a free port. Resolves with the bound port. */
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve((this.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  /** Stop listening, drop every connection and pending reply. */
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of [...this.sockets, ...this.extra]) socket.destroy();
+    await closed;
+  }
+
+  /** Close every open connection (FIN), e.g. to test reconnects; the listener stays. */
+  dropConnections(): void {
+    for (const socket of [...this.sockets, ...this.extra]) socket.destroy();
+  }
+
+  private accept(socket: Socket): void {
+    socket.setNoDelay(true);
+    socket.on('error', () => {}); // a client reset is normal here
+    const { faults } = this.options;
+    if (this.sockets.size >= faults.maxConnections) {
+      this.stats.rejected++;
+      if (faults.excessConnection === 'reset') socket.resetAndDestroy();
+      else if (faults.excessConnection === 'close') socket.end();
+      else {
+        this.extra.add(socket);
+        socket.on('data', () => {});
+        socket.once('close', () => this.extra.delete(socket));
+      }
+      return;
+    }
+    this.sockets.add(socket);
+    this.stats.accepted++;
+    this.stats.connections = this.sockets.size;
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      this.stats.connections = this.sockets.size;
+    });
+    this.serve(socket);
+  }
+
+  private serve(socket: Socket): void {
+    const splitter = createFrameSplitter({ encoding: this.options.encoding, direction: 'request' });
+    let processing: Promise<void> = Promise.resolve();
+    let writing: Promise<void> = Promise.resolve();
+    let held: Uint8Array[] = [];
+    let holdTimer: NodeJS.Timeout | null = null;
+
+    const write = (bytes: Uint8Array): void => {
+      writing = writing.then(() => this.writeReply(socket, bytes)).catch(() => {});
+    };
+    const flush = (): void => {
+      if (holdTimer) this.clear(holdTimer);
+      holdTimer = null;
+      if (held.length > 0) write(concat(held));
+      held = [];
+    };
+    const send = (reply: Uint8Array): void => {
+      const n = this.options.faults.coalesceReplies;
+      if (n <= 1) return write(reply);
+      held.push(reply);
+      if (held.length >= n) flush();
+      else holdTimer ??= this.later(flush, 20);
+    };
+
+    socket.on('data', (chunk: Buffer) => {
+      for (const frame of splitter.push(chunk)) {
+        if (frame.kind === 'malformed') {
+          this.stats.ignored++;
+          continue;
+        }
+        this.stats.requests++;
+        processing = processing.then(() => this.process(frame, send)).catch(() => {});
+      }
+    });
+  }
+
+  /** One request: the scan wait (serial per connection), then the reply, maybe delayed (not serial). */
+  private async process(frame: Split, send: (reply: Uint8Array) => void): Promise<void> {
+    const { faults, encoding } = this.options;
+    if (faults.silent) return;
+    if (faults.scanMs > 0) await this.sleep(faults.scanMs);
+    const head = createFieldReader(frame.data, encoding);
+    const monitoringTimer = head.u16();
+    const command = head.u16();
+    const subcommand = head.u16();
+    const body = frame.data.subarray(encoding === 'binary' ? 6 : 12);
+    let delay = faults.replyDelayMs;
+    let endCode: number;
+    let data: Uint8Array | undefined;
+    const timerMs = monitoringTimer * McWire.MONITORING_TIMER_UNIT_MS;
+    if (faults.routeDelayMs > 0 && monitoringTimer > 0 && timerMs < faults.routeDelayMs) {
+      // The remote station did not answer within the request's monitoring timer: nothing executed.
+      endCode = SimEndCode.MONITORING_TIMER_EXPIRED;
+      delay += timerMs;
+    } else {
+      const result = handleRequest({ command, subcommand, body }, this.options);
+      endCode = result.endCode;
+      data = result.data;
+      delay += faults.routeDelayMs;
+    }
+    const reply = encodeResponseFrame(encoding, { frame: frame.frame, serial: frame.serial ?? 0, route: frame.route, endCode, data, command, subcommand });
+    if (delay > 0) this.later(() => send(reply), delay);
+    else send(reply);
+  }
+
+  private async writeReply(socket: Socket, bytes: Uint8Array): Promise<void> {
+    if (socket.destroyed || this.options.faults.silent) return;
+    const { faults } = this.options;
+    this.stats.replies++;
+    if (faults.resetMidReply) {
+      const half = bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2)));
+      await new Promise<void>((resolve) => socket.write(half, () => resolve()));
+      await this.sleep(5); // let the half reach the client before the RST
+      if (!socket.destroyed) socket.resetAndDestroy();
+      return;
+    }
+    const size = faults.splitReplies;
+    if (size <= 0 || size >= bytes.length) {
+      socket.write(bytes);
+      return;
+    }
+    for (let at = 0; at < bytes.length && !socket.destroyed; at += size) {
+      socket.write(bytes.subarray(at, at + size));
+      await this.sleep(1);
+    }
+  }
+
+  private later(fn: () => void, ms: number): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private clear(timer: NodeJS.Timeout): void {
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.later(resolve, ms));
+  }
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
