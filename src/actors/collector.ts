@@ -12,6 +12,7 @@ import { failedBatch, Quality } from '../io/types.js';
 import type { Sink } from '../io/sink/rows.js';
 import { BufferActor } from './buffer/buffer-actor.js';
 import { tagSpecs, type GroupRuntime } from './group-runtime.js';
+import { RecordFilter } from './record-filter.js';
 import { groupStatus, type GroupStatus } from './status.js';
 import { readingsOf, type LatestReading } from './latest.js';
 import type { DeviceStatus } from '../io/driver.js';
@@ -105,7 +106,12 @@ export class Collector {
       const driver = this.driverFor(device);
       // The last values survive a configuration change (readings are matched by tag id).
       const lastBatch = previous.get(group.name)?.device.name === device.name ? (previous.get(group.name)?.lastBatch ?? null) : null;
-      this.groups.set(group.name, { config: group, device, driver, plan: driver.plan(tagSpecs(group, plant.tagIds)), lastBatch });
+      const specs = tagSpecs(group, plant.tagIds);
+      const plan = driver.plan(specs);
+      // The filter keeps its per-tag state while the group's tags and record settings stay the same.
+      const old = previous.get(group.name);
+      const filter = old && JSON.stringify(old.config.tags) === JSON.stringify(group.tags) && JSON.stringify(old.config.record) === JSON.stringify(group.record) ? old.filter : new RecordFilter(group, plan.tags);
+      this.groups.set(group.name, { config: group, device, driver, plan, filter, lastBatch });
       defs.push({ name: group.name, mode: group.mode, intervalMs: group.intervalMs, enabled: group.enabled && device.enabled });
     }
     this.engine.send({ type: 'engine.load', groups: defs });
@@ -128,14 +134,16 @@ export class Collector {
     try {
       const batch = await runtime.driver.read(runtime.plan, signal);
       runtime.lastBatch = batch;
-      this.buffer.push(batch);
+      const recorded = runtime.filter.apply(batch);
+      if (recorded.tagIds.length > 0) this.buffer.push(recorded);
       return { tagCount: batch.tagIds.length };
     } catch (err) {
       // A failed read is recorded too: one bad-quality row per tag, so trends show the gap and why.
       const quality = err instanceof DeviceError ? Quality.BAD_DEVICE : err instanceof CommError ? Quality.BAD_COMM : Quality.BAD_CONFIG;
       const batch = failedBatch(runtime.plan.tags, Math.round(this.deps.clock.now()), quality);
       runtime.lastBatch = batch;
-      this.buffer.push(batch);
+      const recorded = runtime.filter.apply(batch);
+      if (recorded.tagIds.length > 0) this.buffer.push(recorded);
       throw err instanceof Error ? err : new Error(describeError(err));
     }
   }

@@ -1,6 +1,7 @@
 import type { DeviceConfig, GroupConfig } from '../io/config/schema.js';
 import type { DeviceDriver, ReadPlan } from '../io/driver.js';
 import type { PollBatch, TagSpec } from '../io/types.js';
+import type { RecordFilter } from './record-filter.js';
 
 /** What the actor layer keeps per group beside its machine: the device, the plan, the last values. */
 export interface GroupRuntime {
@@ -8,6 +9,8 @@ export interface GroupRuntime {
   readonly device: DeviceConfig;
   readonly driver: DeviceDriver;
   readonly plan: ReadPlan;
+  /** Which values of a poll are recorded (every poll, or changes + heartbeat). */
+  readonly filter: RecordFilter;
   /** The last batch read (good or bad): the latest value of every tag, at no per-value cost. */
   lastBatch: PollBatch | null;
 }

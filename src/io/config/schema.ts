@@ -50,6 +50,24 @@ export const deviceSchema = z
 export type DeviceConfig = z.output<typeof deviceSchema>;
 export type DeviceInput = z.input<typeof deviceSchema>;
 
+/**
+ * What gets recorded: every poll (default), or only changes beyond a deadband, with a heartbeat
+ * so an unchanged value is still written at least every `heartbeatS` (the way historians cut storage
+ * without leaving a trend blank). A quality change is always recorded.
+ */
+export const recordSchema = z
+  .object({
+    mode: z.enum(['every', 'change']).optional(),
+    /** Change mode: record when |value - last recorded| > deadband (engineering units). */
+    deadband: z.number().finite().min(0).optional(),
+    /** Change mode: record when |value - last recorded| > percent of |last recorded|. */
+    deadbandPercent: z.number().finite().min(0).max(100).optional(),
+    /** Change mode: record at least every N seconds even if unchanged. */
+    heartbeatS: z.number().int().min(1).max(86_400).optional(),
+  })
+  .strict();
+export type RecordConfig = z.output<typeof recordSchema>;
+
 export const tagSchema = z
   .object({
     name,
@@ -65,6 +83,8 @@ export const tagSchema = z
     warn: z.number().finite().optional(),
     crit: z.number().finite().optional(),
     description: z.string().max(256).optional(),
+    /** Overrides the group's record settings field by field. */
+    record: recordSchema.optional(),
   })
   .strict()
   .superRefine((tag, ctx) => {
@@ -105,6 +125,8 @@ export const groupSchema = z
       })
       .strict()
       .optional(),
+    /** Default record settings of the group's tags. */
+    record: recordSchema.optional(),
     tags: z.array(tagSchema).min(1, 'a group needs at least one tag'),
   })
   .strict();
