@@ -10,9 +10,11 @@ import { backoffDelay } from '../io/link/backoff.js';
  * action. The job queue lives in src/io/link/device-link.ts, which reports job outcomes here.
  *
  *   disconnected --demand--> connecting --ok--> online --job failed--> retryWait --> connecting
- *                               |  fail/timeout     |  last attempt             (retries left)
- *                               v                   v
- *                            retryWait           backoff --delay--> disconnected (probation)
+ *        ^                      |  fail/timeout     |  |  last attempt          (retries left)
+ *        |                      v                   |  v
+ *        |                   retryWait              | backoff --delay--> disconnected (probation)
+ *        +------- session lost or dropped ----------+  (after the device answered on it)
+ *   link.close from any state -> closed (final; leaving online closes the session)
  *
  * `online` means "a session is open", not device status ONLINE: after a backoff the device
  * stays OFFLINE until a job succeeds on the new session (a TCP accept proves nothing: a Modbus
@@ -64,8 +66,8 @@ export type DeviceLinkEvent =
   | { type: 'link.job.failed'; error: unknown; exhausted: boolean }
   /** The session was found closed by the peer before a job ran on it. */
   | { type: 'link.session.lost'; error: unknown }
-  /** Close the session without counting a failure (a job was cancelled mid-exchange). */
-  | { type: 'link.session.drop' }
+  /** A job was cancelled mid-exchange: its reply may still come, so the session must go. */
+  | { type: 'link.session.drop'; error: unknown }
   | { type: 'link.close' };
 
 export type DeviceLinkState = 'disconnected' | 'connecting' | 'online' | 'retryWait' | 'backoff' | 'closed';
@@ -112,7 +114,7 @@ export function createDeviceLinkMachine<S>() {
     guards: {
       // Checked before recordFailure runs, hence >= rather than >.
       lastAttempt: ({ context, event }) =>
-        
+        context.probation ||
         context.failures >= context.config.retries ||
         (event.type === 'link.job.failed' && event.exhausted),
       proven: ({ context }) => context.proven,
@@ -174,13 +176,20 @@ export function createDeviceLinkMachine<S>() {
             { guard: 'lastAttempt', target: 'backoff', actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) } },
             { target: 'retryWait', actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) } },
           ],
+          // Lost (closed by the peer while idle) or dropped (a job cancelled mid-exchange): routine
+          // on a session the device has answered on, so reopen at once without counting. On a
+          // session that never got an answer it counts as a failure, or a device that never
+          // answers would get a reconnect per cancelled poll instead of a backoff.
           'link.session.lost': [
-            // Closed while idle after the device had answered: reopen at once, no failure.
             { guard: 'proven', target: 'disconnected' },
             { guard: 'lastAttempt', target: 'backoff', actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) } },
             { target: 'retryWait', actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) } },
           ],
-          'link.session.drop': 'disconnected',
+          'link.session.drop': [
+            { guard: 'proven', target: 'disconnected' },
+            { guard: 'lastAttempt', target: 'backoff', actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) } },
+            { target: 'retryWait', actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) } },
+          ],
         },
       },
       retryWait: {
@@ -200,3 +209,6 @@ export function createDeviceLinkMachine<S>() {
 function connectTimeout(config: DeviceLinkInput): CommError {
   return new CommError('CONNECT_TIMEOUT', `device "${config.name}": no connection within ${config.connectTimeoutMs} ms`);
 }
+
+/** The machine with an untyped session, for graphs and inspection (the link builds its own). */
+export const deviceLinkMachine = createDeviceLinkMachine<unknown>();

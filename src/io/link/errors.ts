@@ -8,6 +8,8 @@ export const LinkErrorCode = {
   CONNECT_TIMEOUT: 'CONNECT_TIMEOUT',
   /** A fresh session was already closed by the peer before any job could use it. */
   CONNECTION_LOST: 'CONNECTION_LOST',
+  /** A caller cancelled a job mid-exchange (recorded as the session's error, never thrown). */
+  CANCELLED: 'CANCELLED',
   /** The link is in reconnect backoff: the job was not tried. */
   OFFLINE: 'OFFLINE',
   /** The link was closed. */

@@ -45,6 +45,8 @@ export interface McClientStats {
   /** Replies nobody waited for (stale 4E serials). */
   discarded: number;
   timeouts: number;
+  /** `data` events: fewer than `received` when several replies came in one read. */
+  chunks: number;
 }
 
 interface Pending {
@@ -59,7 +61,7 @@ interface Pending {
 }
 
 export class McClient {
-  readonly stats: McClientStats = { sent: 0, received: 0, discarded: 0, timeouts: 0 };
+  readonly stats: McClientStats = { sent: 0, received: 0, discarded: 0, timeouts: 0, chunks: 0 };
   private readonly parser: ResponseParser;
   private readonly inFlight = new Map<number, Pending>();
   private readonly queue: Pending[] = [];
@@ -184,6 +186,7 @@ export class McClient {
   }
 
   private onData(chunk: Buffer): void {
+    this.stats.chunks++;
     const responses = this.parser.push(chunk);
     for (const response of responses) {
       if (this.closedError) return;

@@ -2,7 +2,7 @@ import type { ReadPlan } from '../driver.js';
 import type { TagSpec, WordOrder } from '../types.js';
 import { batchReadBits, batchReadWords, randomRead, type DevicePoint, type McCommand } from './codec/requests.js';
 import type { Encoding } from './codec/wire.js';
-import { gapBits, gapWords, RANDOM_SPAN_MAX_WORDS } from './cost-model.js';
+import { batchCost, costModel, gapBits, gapWords, randomCost, type CostModel } from './cost-model.js';
 import type { DeviceInfo, McSeries } from './devices.js';
 import { limitsFor, type McLimits } from './limits.js';
 import { layoutOf, type TagLayout } from './tag-layout.js';
@@ -17,7 +17,8 @@ import { TYPE_CODE, type ByteOrder } from './values.js';
  *   characters, and the word limit (960 words = 15,360 points) is above the bit limit (7,168).
  *   Only devices without word access (TS, CS) use bit-unit batch reads.
  * - Neighbours merge while the gap is cheaper than a round trip (see cost-model.ts) and the span
- *   stays within the limit; what remains as short isolated spans goes to shared random reads.
+ *   stays within the limit; then each span is read the cheaper way: one batch read, or its tags
+ *   as points of shared random reads (isolated tags, tags sparse within a span).
  * The plan is computed once per group and reused every cycle; its tables are typed arrays so the
  * reply decoder (plan-decode.ts) allocates nothing per value.
  */
@@ -96,21 +97,47 @@ export function planMcRead(tags: readonly TagSpec[], options: McPlanOptions): Mc
     spans.push(...mergeSpans(group.info, group.unit, group.items, gap, word ? limits.words : limits.bits));
   }
 
-  const small = spans.filter((s) => s.unit === 'word' && s.end - s.start <= RANDOM_SPAN_MAX_WORDS);
-  const useRandom = small.length >= 2 && limits.randomPoints > 0;
-  const randomSet = new Set(useRandom ? small : []);
+  const random = chooseRandom(spans, costModel(series, encoding), limits.randomPoints);
   const ctx = { series, encoding };
   const requests: McPlannedRequest[] = [];
   for (const span of spans) {
-    if (randomSet.has(span)) continue;
+    if (random.has(span)) continue;
     const count = span.end - span.start;
     const head: DevicePoint = { info: span.info, number: span.info.kind === 'bit' && span.unit === 'word' ? span.start * 16 : span.start };
     const command = span.unit === 'word' ? batchReadWords(head, count, ctx) : batchReadBits(head, count, ctx);
     const { tagIndex, offset } = mapping(span.items.map((item) => [item.tag, item.start - span.start] as const));
     requests.push({ kind: span.unit === 'word' ? 'words' : 'bits', command, count, wordPoints: 0, dwordPoints: 0, tagIndex, offset });
   }
-  if (useRandom) requests.push(...planRandom(small, limits.randomPoints, ctx));
+  const randomUnits = [...random.values()].flat();
+  if (randomUnits.length > 0) requests.push(...planRandom(randomUnits, limits.randomPoints, ctx));
   return { protocol: 'mc', tags, requestCount: requests.length, requests, ...tables(tags, layouts, options) };
+}
+
+/**
+ * Which word spans to read as random points (cost-model.ts), with their units. Each span is read
+ * the cheaper way; the per-point share of a round trip assumes full random requests, so with few
+ * points (one random request costs a whole round trip) the totals are compared before committing.
+ */
+function chooseRandom(spans: readonly Span[], model: CostModel, maxPoints: number): Map<Span, Span[]> {
+  const chosen = new Map<Span, Span[]>();
+  if (maxPoints <= 0) return chosen;
+  let points = 0;
+  let randomBytes = 0;
+  let batchBytes = 0;
+  for (const span of spans) {
+    if (span.unit !== 'word') continue;
+    const units = unitsOf(span);
+    const p = units.reduce((n, u) => n + pointsOf(u), 0);
+    const words = units.reduce((n, u) => n + u.end - u.start, 0);
+    const batch = batchCost(model, span.end - span.start);
+    if (randomCost(model, p, words, maxPoints) >= batch) continue;
+    chosen.set(span, units);
+    points += p;
+    randomBytes += p * model.bytesPerSpec + words * model.bytesPerWord;
+    batchBytes += batch;
+  }
+  if (chosen.size > 0 && Math.ceil(points / maxPoints) * model.roundTrip + randomBytes >= batchBytes) chosen.clear();
+  return chosen;
 }
 
 /** Sweep sorted items into spans: extend while the gap is within `gap` and the span within `limit`. */
@@ -130,8 +157,24 @@ function mergeSpans(info: DeviceInfo, unit: 'word' | 'bit', items: Item[], gap: 
   return out;
 }
 
+/** A span cut into random-read units: items that overlap share a unit, the others stand alone. */
+function unitsOf(span: Span): Span[] {
+  const units: Span[] = [];
+  let cur: Span | undefined;
+  for (const item of span.items) {
+    if (cur && item.start < cur.end) {
+      cur.end = Math.max(cur.end, item.end);
+      cur.items.push(item);
+    } else {
+      cur = { info: span.info, unit: 'word', start: item.start, end: item.end, items: [item] };
+      units.push(cur);
+    }
+  }
+  return units;
+}
+
 /**
- * Pack short spans into random reads. A span of even length is read as double-word points, an
+ * Pack random-read units into requests. A span of even length is read as double-word points, an
  * odd one as word points, so each span's words sit contiguously in the reply (word points come
  * first in the reply, then double words low word first).
  */

@@ -65,19 +65,21 @@ export class ModbusSession {
         socket.destroy();
         reject(new CommError('CONNECT_TIMEOUT', `no connection to ${where} (connect timed out or was aborted)`, { cause: signal.reason }));
       };
-      signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('error', (err) => {
+      const onError = (err: Error): void => {
         signal.removeEventListener('abort', onAbort);
         socket.destroy();
         reject(new CommError('CONNECT_FAILED', `cannot connect to ${where}: ${err.message}`, { cause: err }));
-      });
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      socket.once('error', onError);
       socket.once('connect', () => {
         signal.removeEventListener('abort', onAbort);
+        socket.off('error', onError);
         socket.setNoDelay(true);
         socket.setKeepAlive(true, 10_000);
         const client = new ModbusRTU();
         const session = new ModbusSession(socket, client, options);
-        // linkTCP on an open socket completes synchronously; it cannot fail here.
+        // On an open socket linkTCP only wires listeners; it fails only if the socket died meanwhile.
         void client.linkTCP(socket, { port: options.port }).then(
           () => {
             // Set after linkTCP: set before, modbus-serial would also arm an idle timeout on the socket.

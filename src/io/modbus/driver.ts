@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../clock.js';
 import type { DeviceConfig } from '../config/schema.js';
 import type { DeviceDriver, DeviceStatus, ReadPlan } from '../driver.js';
@@ -8,8 +9,9 @@ import type { DriverContext } from '../protocol-module.js';
 import { Quality, type PollBatch, type TagSpec } from '../types.js';
 import { formatModbusAddress, type ModbusAddress } from './address.js';
 import { ModbusSession } from './client.js';
-import type { PlannerOptions, ReadBlock } from './planner.js';
-import { compileReadPlan, decodeBlock, type ModbusReadPlan } from './read-plan.js';
+import type { PlannerOptions } from './planner.js';
+import { compileReadPlan, decodeBlock, splitBlock, type ModbusReadPlan, type PlanBlock } from './read-plan.js';
+import { ExceptionCode, ModbusExceptionError } from './exceptions.js';
 import { resolveModbusBit } from './tag-check.js';
 
 /**
@@ -21,6 +23,10 @@ import { resolveModbusBit } from './tag-check.js';
  * only the block that failed. A Modbus exception on one block does not throw the others away:
  * its tags get quality BAD_DEVICE, the rest of the batch is good, and the link marks the device
  * ERROR with the exception's name. Only when every block failed does read() reject.
+ *
+ * The planner bridges small gaps between tags; a device whose register map has a hole there
+ * refuses the whole merged read with exception 02. Then the block is split into reads of only
+ * the tags' own registers, for this poll and every later one (logged once, as a warning).
  */
 
 export interface ModbusDriverOptions {
@@ -59,7 +65,7 @@ export function createModbusDriver(device: DeviceConfig, ctx: DriverContext, opt
     },
     { logger: ctx.logger, clock, ...(options.random ? { random: options.random } : {}) },
   );
-  return new ModbusDriver(device, link, clock, options.planner);
+  return new ModbusDriver(device, link, clock, ctx.logger.child({ device: device.name }), options.planner);
 }
 
 class ModbusDriver implements DeviceDriver {
@@ -72,6 +78,7 @@ class ModbusDriver implements DeviceDriver {
     private readonly device: DeviceConfig,
     private readonly link: DeviceLink<ModbusSession>,
     private readonly clock: Clock,
+    private readonly log: Logger,
     private readonly planner: PlannerOptions | undefined,
   ) {}
 
@@ -97,15 +104,25 @@ class ModbusDriver implements DeviceDriver {
     };
     let answered = 0;
     let firstError: DeviceError | null = null;
-    for (let b = 0; b < p.blocks.length; b++) {
-      const block = p.blocks[b]!;
+    const pending = [...p.blocks];
+    for (let block = pending.shift(); block; block = pending.shift()) {
+      const current = block;
       try {
-        const bytes = await this.link.execute((session, s) => readBlock(session, block, s), signal);
-        decodeBlock(p, b, bytes, out);
+        const bytes = await this.link.execute((session, s) => readBlock(session, current, s), signal);
+        decodeBlock(p, current, bytes, out);
         answered++;
       } catch (err) {
         // A device answer (exception) spoils only this block; anything else ends the poll.
         if (!(err instanceof DeviceError)) throw err;
+        const parts = isHole(err) ? splitBlock(p, current) : null;
+        if (parts) {
+          this.log.warn(
+            { table: current.table, start: current.start, count: current.count, requests: parts.length },
+            'device refused a read across unmapped registers (exception 02): reading the tags separately from now on',
+          );
+          pending.unshift(...parts);
+          continue;
+        }
         firstError ??= err;
       }
     }
@@ -156,7 +173,12 @@ class ModbusDriver implements DeviceDriver {
   }
 }
 
-function readBlock(session: ModbusSession, block: ReadBlock, signal: AbortSignal): Promise<Uint8Array> {
+/** Exception 02 on a read that bridged a gap: most likely a hole in the device's register map. */
+function isHole(err: DeviceError): boolean {
+  return err instanceof ModbusExceptionError && err.exceptionCode === ExceptionCode.ILLEGAL_DATA_ADDRESS;
+}
+
+function readBlock(session: ModbusSession, block: PlanBlock, signal: AbortSignal): Promise<Uint8Array> {
   return block.table === 'holding' || block.table === 'input'
     ? session.readRegisters(block.table, block.start, block.count, signal)
     : session.readBits(block.table, block.start, block.count, signal);

@@ -3,7 +3,8 @@ import { DeviceError } from '../errors.js';
 /**
  * Modbus exception responses as typed errors. The device answered, so the connection is fine and
  * the device status becomes ERROR, not OFFLINE. Names follow the Modbus Application Protocol
- * v1.1b3, section 7 (MODBUS Exception Codes).
+ * v1.1b3, section 7 (MODBUS Exception Codes); older manuals say SLAVE where it says SERVER, and
+ * list 07 NEGATIVE ACKNOWLEDGE, which some devices still send.
  */
 
 export const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
@@ -13,6 +14,7 @@ export const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
   4: 'SERVER DEVICE FAILURE',
   5: 'ACKNOWLEDGE',
   6: 'SERVER DEVICE BUSY',
+  7: 'NEGATIVE ACKNOWLEDGE',
   8: 'MEMORY PARITY ERROR',
   10: 'GATEWAY PATH UNAVAILABLE',
   11: 'GATEWAY TARGET DEVICE FAILED TO RESPOND',
@@ -47,13 +49,14 @@ function describeRequest(req: ModbusRequestInfo): string {
   return `FC${String(req.functionCode).padStart(2, '0')} unit ${req.unitId} address ${req.address} quantity ${req.quantity}`;
 }
 
+/** `code` is always MODBUS_EXCEPTION (one mapping for all); `exceptionCode` and `exceptionName` say which. */
 export class ModbusExceptionError extends DeviceError {
   readonly exceptionCode: number;
   readonly exceptionName: string;
   readonly request: ModbusRequestInfo;
   constructor(exceptionCode: number, request: ModbusRequestInfo, options?: { cause?: unknown }) {
     const name = exceptionName(exceptionCode);
-    super(`MODBUS_EXCEPTION_${exceptionCode}`, `exception ${exceptionCode} ${name} (${describeRequest(request)})`, options);
+    super('MODBUS_EXCEPTION', `exception ${exceptionCode} ${name} (${describeRequest(request)})`, options);
     this.name = 'ModbusExceptionError';
     this.exceptionCode = exceptionCode;
     this.exceptionName = name;

@@ -3,8 +3,8 @@ import type { ReadPlan } from '../driver.js';
 import { Quality, type TagSpec, type WordOrder } from '../types.js';
 import type { AddressBase } from './address.js';
 import { decodeNumber, decodeString, packedBit, TYPE_CODE, type ByteOrder, type TypeCode } from './decode.js';
-import { planBlocks, type PlannerOptions, type ReadBlock } from './planner.js';
-import { resolveModbusTag } from './tag-check.js';
+import { planBlocks, type PlannerOptions, type ReadBlock, type Span } from './planner.js';
+import { resolveModbusTag, type ResolvedModbusTag } from './tag-check.js';
 
 /**
  * A compiled read plan: the block reads, and for every tag where its value sits in which reply
@@ -12,15 +12,23 @@ import { resolveModbusTag } from './tag-check.js';
  * these arrays and writes numbers into the batch (no objects per value).
  */
 
+/** One request of a plan and the tags its reply carries. Immutable: a split swaps in new ones. */
+export interface PlanBlock extends ReadBlock {
+  /** Tag indices whose value is in this reply. */
+  readonly members: Int32Array;
+  /** Register (or bit) index of each member inside the reply, parallel to `members`. */
+  readonly positions: Int32Array;
+}
+
 export interface ModbusReadPlan extends ReadPlan {
   /** Tag ids in plan order; each batch gets a copy. */
   readonly tagIds: Int32Array;
-  readonly blocks: readonly ReadBlock[];
-  /** Tag indices whose value is in block b's reply. */
-  readonly tagsOfBlock: readonly Int32Array[];
+  /** The requests of one poll. Mutable only through splitBlock (a merged read the device refused). */
+  readonly blocks: PlanBlock[];
   readonly typeCode: Uint8Array;
-  /** Register (or bit) index of the tag inside its block's reply. */
-  readonly position: Int32Array;
+  /** Where each tag sits in its table: first register (or bit) and how many. */
+  readonly spanOffset: Int32Array;
+  readonly spanLength: Int32Array;
   /** Bit of the register for bit-of-register tags, else 0. */
   readonly bit: Uint8Array;
   /** 1 = high word first. */
@@ -53,14 +61,8 @@ export function compileReadPlan(tags: readonly TagSpec[], defaults: PlanDefaults
   const scale = new Float64Array(n);
   const offset = new Float64Array(n);
   const scaled = new Uint8Array(n);
-  const spans = tags.map((tag, i) => {
-    let resolved;
-    try {
-      resolved = resolveModbusTag(tag.address, tag.type, tag.length, defaults.addressBase);
-    } catch (err) {
-      if (err instanceof AddressError) throw new AddressError(tag.address, `tag "${tag.name}": ${err.message}`);
-      throw err;
-    }
+  const spans = tags.map((tag, i): Span => {
+    const resolved = resolveNamed(tag, defaults.addressBase);
     typeCode[i] = TYPE_CODE[tag.type];
     bit[i] = resolved.address.bit ?? 0;
     highWordFirst[i] = (tag.wordOrder ?? defaults.wordOrder) === 'high' ? 1 : 0;
@@ -70,22 +72,16 @@ export function compileReadPlan(tags: readonly TagSpec[], defaults: PlanDefaults
     scaled[i] = scale[i] !== 1 || offset[i] !== 0 ? 1 : 0;
     return { table: resolved.address.table, offset: resolved.address.offset, span: resolved.span };
   });
-  const { blocks, blockOf } = planBlocks(spans, defaults.planner);
-  const position = new Int32Array(n);
-  const members: number[][] = blocks.map(() => []);
-  for (let i = 0; i < n; i++) {
-    const b = blockOf[i]!;
-    position[i] = spans[i]!.offset - blocks[b]!.start;
-    members[b]!.push(i);
-  }
-  return {
+  const plan: ModbusReadPlan = {
     tags,
-    requestCount: blocks.length,
+    get requestCount() {
+      return plan.blocks.length;
+    },
     tagIds: Int32Array.from(tags, (t) => t.id),
-    blocks,
-    tagsOfBlock: members.map((m) => Int32Array.from(m)),
+    blocks: [],
     typeCode,
-    position,
+    spanOffset: Int32Array.from(spans, (sp) => sp.offset),
+    spanLength: Int32Array.from(spans, (sp) => sp.span),
     bit,
     highWordFirst,
     length,
@@ -95,6 +91,52 @@ export function compileReadPlan(tags: readonly TagSpec[], defaults: PlanDefaults
     stringByteOrder: defaults.stringByteOrder,
     hasStrings: tags.some((t) => t.type === 'string'),
   };
+  plan.blocks.push(...buildBlocks(spans, tags.map((_, i) => i), defaults.planner));
+  return plan;
+}
+
+/** Plan the tags `indices` (spans[k] belongs to tag indices[k]) into blocks with their members. */
+function buildBlocks(spans: readonly Span[], indices: readonly number[], planner: PlannerOptions | undefined): PlanBlock[] {
+  const { blocks, blockOf } = planBlocks(spans, planner);
+  const members: number[][] = blocks.map(() => []);
+  const positions: number[][] = blocks.map(() => []);
+  for (let k = 0; k < spans.length; k++) {
+    const b = blockOf[k]!;
+    members[b]!.push(indices[k]!);
+    positions[b]!.push(spans[k]!.offset - blocks[b]!.start);
+  }
+  return blocks.map((block, b) => ({ ...block, members: Int32Array.from(members[b]!), positions: Int32Array.from(positions[b]!) }));
+}
+
+/**
+ * The device refused a merged read (exception 02) that bridged a gap: its register map has a
+ * hole there. Replace the block with reads of only the registers the tags occupy, for this and
+ * every later poll. Returns the new blocks, or null when the block bridged nothing (the address
+ * itself is bad and splitting would not help).
+ */
+export function splitBlock(plan: ModbusReadPlan, block: PlanBlock): PlanBlock[] | null {
+  if (block.unused === 0) return null;
+  const indices = Array.from(block.members);
+  const spans = indices.map((i): Span => ({ table: block.table, offset: plan.spanOffset[i]!, span: plan.spanLength[i]! }));
+  const parts = buildBlocks(spans, indices, { requestCostBytes: 0 });
+  const at = plan.blocks.indexOf(block);
+  // Another poll of the same plan may have split it already; then only this poll uses `parts`.
+  if (at >= 0) plan.blocks.splice(at, 1, ...parts);
+  return parts;
+}
+
+/** Resolve a tag; the error names the tag, since one address can appear in many groups. */
+function resolveNamed(tag: TagSpec, addressBase: AddressBase): ResolvedModbusTag {
+  try {
+    return resolveModbusTag(tag.address, tag.type, tag.length, addressBase);
+  } catch (err) {
+    if (err instanceof AddressError) {
+      const prefix = `bad address "${tag.address}": `;
+      const reason = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+      throw new AddressError(tag.address, `${reason} (tag "${tag.name}")`);
+    }
+    throw err;
+  }
 }
 
 /** Where one poll's values go (the PollBatch's arrays). */
@@ -105,16 +147,16 @@ export interface BatchArrays {
 }
 
 /**
- * Decode block b's reply into the batch. `bytes` are the reply's data bytes: registers
+ * Decode a block's reply into the batch. `bytes` are the reply's data bytes: registers
  * big-endian as on the wire, or bits packed LSB first.
  */
-export function decodeBlock(plan: ModbusReadPlan, b: number, bytes: Uint8Array, out: BatchArrays): void {
-  const members = plan.tagsOfBlock[b]!;
-  const registers = plan.blocks[b]!.table === 'holding' || plan.blocks[b]!.table === 'input';
+export function decodeBlock(plan: ModbusReadPlan, block: PlanBlock, bytes: Uint8Array, out: BatchArrays): void {
+  const { members, positions } = block;
+  const registers = block.table === 'holding' || block.table === 'input';
   for (let k = 0; k < members.length; k++) {
     const i = members[k]!;
     const code = plan.typeCode[i]! as TypeCode;
-    const pos = plan.position[i]!;
+    const pos = positions[k]!;
     if (!registers) {
       out.values[i] = packedBit(bytes, 0, pos);
       out.quality[i] = Quality.GOOD;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommError, DeviceError } from '../../../src/io/errors.js';
-import { advance, flush, harness, watch } from './harness.js';
+import { advance, deferred, flush, harness, watch } from './harness.js';
 
 // BASE_OPTIONS: connect 1000 ms, request 100 ms, 2 retries, 50 ms between attempts.
 
@@ -203,5 +203,38 @@ describe('device link failures', () => {
     h.jobs.calls[2]!.result.resolve('A');
     await flush();
     expect([a.value, b.value]).toEqual(['A', 'B']);
+  });
+
+  it('opens the next session only after the previous one has closed (a PLC may allow one connection)', async () => {
+    const h = harness();
+    const first = watch(h.link.execute(h.jobs.job('a')));
+    await flush();
+    h.transport.closeGate = deferred<void>();
+    h.jobs.last().result.reject(new CommError('ECONNRESET', 'reset'));
+    await advance(h.clock, 50 + 200);
+    expect(h.transport.closes).toHaveLength(1);
+    expect(h.transport.opens).toHaveLength(1); // still closing
+    h.transport.closeGate.resolve();
+    await flush();
+    expect(h.transport.opens).toHaveLength(2);
+    h.jobs.last().result.resolve('A');
+    await flush();
+    expect(first.value).toBe('A');
+  });
+
+  it('stops waiting for a close that hangs after half the connect timeout', async () => {
+    const h = harness();
+    const first = watch(h.link.execute(h.jobs.job('a')));
+    await flush();
+    h.transport.closeGate = deferred<void>(); // never resolved
+    h.jobs.last().result.reject(new CommError('ECONNRESET', 'reset'));
+    await flush();
+    await advance(h.clock, 499);
+    expect(h.transport.opens).toHaveLength(1);
+    await advance(h.clock, 1);
+    expect(h.transport.opens).toHaveLength(2);
+    h.jobs.last().result.resolve('A');
+    await flush();
+    expect(first.value).toBe('A');
   });
 });

@@ -76,9 +76,13 @@ export class FakeTransport implements LinkTransport<FakeSession> {
     return session;
   }
 
+  /** When set, close() finishes only when the test resolves it (a slow or hung close). */
+  closeGate: Deferred<void> | null = null;
+
   async close(session: FakeSession): Promise<void> {
     session.closed = true;
     this.closes.push(session);
+    if (this.closeGate) await this.closeGate.promise;
   }
 
   isClosed(session: FakeSession): boolean {

@@ -1,8 +1,10 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { CommError } from '../../../src/io/errors.js';
 import { createDeviceLink } from '../../../src/io/link/device-link.js';
 import { silentLogger } from '../../../src/log.js';
-import { advance, BASE_OPTIONS, FakeTransport, flush, harness, watch } from './harness.js';
+import { DeviceOfflineError } from '../../../src/io/link/errors.js';
+import { advance, BASE_OPTIONS, FakeTransport, flush, harness, watch, type Outcome } from './harness.js';
 import { SimulatedClock } from 'xstate';
 
 describe('device link queue', () => {
@@ -115,6 +117,57 @@ describe('device link queue', () => {
     expect(h.statuses).toHaveLength(1);
   });
 
+  it('backs off instead of reconnecting per poll when every exchange is cancelled before a reply', async () => {
+    const h = harness({ requestTimeoutMs: 10_000 });
+    const outs: Outcome<string>[] = [];
+    for (let poll = 0; poll < 50; poll++) {
+      const deadline = new AbortController();
+      outs.push(watch(h.link.execute(h.jobs.job(`p${poll}`), deadline.signal)));
+      await advance(h.clock, 80);
+      deadline.abort(new Error('poll deadline'));
+      await advance(h.clock, 20);
+    }
+    // 3 sessions that never answered (1 + 2 retries, 50 ms apart), then one connect per backoff
+    // period (waits of 250, 500, 1000, 2000 ms; the next poll after each wait connects).
+    expect(h.transport.opens.map((o) => o.at - h.transport.opens[0]!.at)).toEqual([0, 130, 230, 600, 1200, 2300, 4400]);
+    expect(h.link.status()).toMatchObject({ state: 'OFFLINE', lastError: expect.stringMatching(/cancelled before its reply/) });
+    expect(outs.filter((o) => o.error instanceof DeviceOfflineError).length).toBeGreaterThan(30);
+  });
+
+  it('puts one listener on a caller signal shared by many jobs, and removes it when they are done', async () => {
+    const h = harness();
+    const poll = new AbortController();
+    const outs = Array.from({ length: 30 }, (_, i) => watch(h.link.execute(h.jobs.job(`r${i}`), poll.signal)));
+    await flush();
+    expect(getEventListeners(poll.signal, 'abort')).toHaveLength(1);
+    for (let i = 0; i < 30; i++) {
+      h.jobs.last().result.resolve('ok');
+      await flush();
+    }
+    expect(outs.every((o) => o.value === 'ok')).toBe(true);
+    expect(getEventListeners(poll.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('aborting a signal shared by running and waiting jobs cancels them all and drops the session once', async () => {
+    const h = harness({ concurrency: 3 });
+    const warm = watch(h.link.execute(h.jobs.job('warm')));
+    await flush();
+    h.jobs.last().result.resolve('ok');
+    await flush();
+    expect(warm.value).toBe('ok');
+    const poll = new AbortController();
+    const outs = Array.from({ length: 8 }, (_, i) => watch(h.link.execute(h.jobs.job(`r${i}`), poll.signal)));
+    await flush();
+    expect(h.link.queueDepth()).toBe(8);
+    poll.abort(new Error('group stopped'));
+    await flush();
+    expect(outs.every((o) => o.error instanceof Error && o.error.message === 'group stopped')).toBe(true);
+    expect(h.link.queueDepth()).toBe(0);
+    expect(h.transport.closes).toHaveLength(1);
+    expect(h.jobs.calls).toHaveLength(4); // warm + the 3 that were running; nothing ran after
+    expect(h.transport.opens).toHaveLength(1); // and nothing reconnects until a job asks
+  });
+
   it('close() rejects queued and running jobs with CLOSED, closes the session, and is idempotent', async () => {
     const h = harness();
     const outs = ['a', 'b'].map((label) => watch(h.link.execute(h.jobs.job(label))));
@@ -159,6 +212,29 @@ describe('device link queue', () => {
     await flush();
     expect(late.closed).toBe(true);
     expect(h.jobs.calls).toHaveLength(0);
+  });
+
+  it('close() leaves no timer behind on the system clock (retry wait, request timeout, close cap)', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const baseline = timers();
+    const transport = new FakeTransport(new SimulatedClock());
+    const link = createDeviceLink(transport, { ...BASE_OPTIONS, requestTimeoutMs: 60_000, retryDelayMs: 60_000 }, { logger: silentLogger() });
+    const running = watch(link.execute(() => new Promise<string>(() => undefined)));
+    await flush();
+    expect(timers()).toBe(baseline + 1); // the request timeout
+    await link.close();
+    await flush();
+    expect(running.error).toMatchObject({ code: 'CLOSED' });
+    expect(timers()).toBe(baseline);
+
+    transport.mode = 'refuse';
+    const waiting = createDeviceLink(transport, { ...BASE_OPTIONS, retryDelayMs: 60_000 }, { logger: silentLogger() });
+    const refused = watch(waiting.execute(async () => 'never'));
+    await flush();
+    expect(timers()).toBe(baseline + 1); // the retry wait
+    await waiting.close();
+    expect(refused.error).toMatchObject({ code: 'CLOSED' });
+    expect(timers()).toBe(baseline);
   });
 
   it('validates options once, naming the device and the field', () => {

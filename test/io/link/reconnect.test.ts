@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DeviceError } from '../../../src/io/errors.js';
 import { DeviceOfflineError } from '../../../src/io/link/errors.js';
 import { advance, flush, harness, watch, type Harness, type Outcome } from './harness.js';
 
@@ -143,7 +144,7 @@ describe('device link reconnect backoff', () => {
     await advance(h.clock, 250);
     const probe = watch(h.link.execute(h.jobs.job('probe')));
     await flush();
-    h.jobs.last().result.reject(new (await import('../../../src/io/errors.js')).DeviceError('C059', 'C059 unsupported command'));
+    h.jobs.last().result.reject(new DeviceError('C059', 'C059 unsupported command'));
     await flush();
     expect(probe.error).toMatchObject({ code: 'C059' });
     expect(h.link.status().state).toBe('ERROR');

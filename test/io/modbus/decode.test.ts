@@ -142,7 +142,7 @@ describe('decodeBlock', () => {
     );
     const words = [250, ...encodeNumber('float32', 2.5, { wordOrder: 'low' }), 0x12ab, ...encodeString('OK', 2)];
     const out = { values: new Float64Array(5), quality: new Uint8Array(5), texts: new Array<string | null>(5).fill(null) };
-    decodeBlock(plan, 0, registersToBytes(words), out);
+    decodeBlock(plan, plan.blocks[0]!, registersToBytes(words), out);
     expect(out.values[0]).toBeCloseTo(20, 10);
     expect(out.values[1]).toBe(2.5);
     expect(out.values[2]).toBeNaN();

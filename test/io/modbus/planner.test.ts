@@ -88,13 +88,16 @@ describe('compileReadPlan', () => {
     });
     expect(plan.requestCount).toBe(2);
     expect(plan.blocks.map((b) => [b.table, b.start, b.count])).toEqual([['coil', 3, 1], ['holding', 10, 4]]);
-    expect([...plan.position]).toEqual([0, 2, 0, 1]);
+    expect(plan.blocks.map((b) => [[...b.members], [...b.positions]])).toEqual([
+      [[2], [0]],
+      [[0, 1, 3], [0, 2, 1]],
+    ]);
     expect([...plan.bit]).toEqual([0, 0, 0, 4]);
   });
 
   it('names the tag in the error when one cannot be planned', () => {
     expect(() =>
       compileReadPlan([tag(1, 'C1', 'float32')], { addressBase: 0, wordOrder: 'high', stringByteOrder: 'big' }),
-    ).toThrow(/tag "t1"/);
+    ).toThrow('bad address "C1": C1 is a coil (one bit): only type "bit" can be read from it, not float32 (tag "t1")');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModbusFaults } from '../../../src/io/modbus/simulator/faults.js';
 import { ModbusMemory } from '../../../src/io/modbus/simulator/memory.js';
+import { DEMO_MOTION } from '../../../src/io/modbus/simulator/demo.js';
 import { applyMotion, createMotion, seededRandom, type MotionConfig } from '../../../src/io/modbus/simulator/motion.js';
 
 describe('simulator memory helpers', () => {
@@ -83,11 +84,40 @@ describe('motion', () => {
     expect(set).toBeLessThan(54);
   });
 
+  it('plays the PLC side of the handshake: trigger every N ticks, both bits cleared after the ack', () => {
+    const memory = new ModbusMemory();
+    const hs: MotionConfig = { signals: [{ kind: 'handshake', address: 'C100', ack: 'HR5.0', everyTicks: 3 }] };
+    const random = seededRandom(1);
+    applyMotion(memory, hs, 0, 1, random);
+    expect(memory.bit('C100')).toBe(false);
+    applyMotion(memory, hs, 0, 3, random);
+    expect(memory.bit('C100')).toBe(true);
+    memory.set('HR5.0', 'bit', 1); // the collector acknowledges
+    applyMotion(memory, hs, 0, 4, random);
+    expect([memory.bit('C100'), memory.bit('HR5.0')]).toEqual([false, false]);
+    applyMotion(memory, hs, 0, 6, random);
+    expect(memory.bit('C100')).toBe(true);
+  });
+
+  it('runs the demo motion without error, moving every listed range', () => {
+    const memory = new ModbusMemory();
+    const random = seededRandom(DEMO_MOTION.seed ?? 1);
+    applyMotion(memory, DEMO_MOTION, 12_345, 0, random);
+    const before = [memory.get('HR0', 'float32'), memory.get('HR20', 'uint16'), memory.get('HR30', 'uint16'), memory.get('IR0', 'float32')];
+    applyMotion(memory, DEMO_MOTION, 13_345, 1, random);
+    const after = [memory.get('HR0', 'float32'), memory.get('HR20', 'uint16'), memory.get('HR30', 'uint16'), memory.get('IR0', 'float32')];
+    after.forEach((value, i) => expect(value).not.toBe(before[i]));
+    expect(memory.get('HR0', 'float32')).toBeGreaterThanOrEqual(20);
+    expect(memory.get('HR0', 'float32')).toBeLessThanOrEqual(80);
+    expect(memory.get('HR60', 'bcd16')).toBe(1);
+  });
+
   it('starts and stops, and refuses a bad config at start rather than in a timer', () => {
     const motion = createMotion(new ModbusMemory());
     expect(() => motion.start()).toThrow(/needs a config/);
     expect(() => motion.start({ signals: [{ kind: 'ramp', address: 'HR0', type: 'int16', min: 0, max: 1, periodMs: 0 }] })).toThrow(/periodMs/);
     expect(() => motion.start({ signals: [{ kind: 'counter', address: 'X0', type: 'int16', min: 0, max: 1 }] })).toThrow(/bad address/);
+    expect(() => motion.start({ signals: [{ kind: 'handshake', address: 'HR1', ack: 'C1', everyTicks: 1 }] })).toThrow(/name one bit/);
     expect(motion.running).toBe(false);
     motion.start(config);
     expect(motion.running).toBe(true);

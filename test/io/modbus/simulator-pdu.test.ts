@@ -69,6 +69,16 @@ describe('simulator PDU handler', () => {
     expect(hex(handlePdu(pdu(3, [99, 2]), new ModbusMemory(), sizes))).toBe('8302');
   });
 
+  it('answers 02 for any read that touches a hole in the map, and reads around it', () => {
+    const holes = [{ table: 'holding', start: 10, count: 5 }] as const;
+    const read = (address: number, quantity: number): string => hex(handlePdu(pdu(3, [address, quantity]), new ModbusMemory(), FULL_TABLES, holes));
+    expect(read(0, 11)).toBe('8302');
+    expect(read(14, 1)).toBe('8302');
+    expect(read(0, 10)).toMatch(/^0314/);
+    expect(read(15, 1)).toBe('03020000');
+    expect(hex(handlePdu(pdu(4, [10, 1]), new ModbusMemory(), FULL_TABLES, holes))).toBe('04020000');
+  });
+
   it('never throws on arbitrary request bytes', () => {
     const memory = new ModbusMemory();
     fc.assert(

@@ -13,14 +13,14 @@ export interface EndCodeInfo {
 
 const KNOWN: ReadonlyMap<number, EndCodeInfo> = new Map([
   [0xc050, { name: 'BAD_ASCII_DATA', description: 'ASCII data that cannot be converted to binary' }],
-  [0xc051, { name: 'TOO_MANY_POINTS', description: 'too many points (bit units, batch read/write)' }],
-  [0xc052, { name: 'TOO_MANY_POINTS', description: 'too many points (word units, batch read/write)' }],
-  [0xc053, { name: 'TOO_MANY_POINTS', description: 'too many points (bit units, random read/write)' }],
-  [0xc054, { name: 'TOO_MANY_POINTS', description: 'too many points (word units, random read/write)' }],
-  [0xc056, { name: 'ADDRESS_OUT_OF_RANGE', description: 'address out of range (beyond the last device number)' }],
+  [0xc051, { name: 'TOO_MANY_POINTS', description: 'too many points: bit units, batch read/write' }],
+  [0xc052, { name: 'TOO_MANY_POINTS', description: 'too many points: word units, batch read/write' }],
+  [0xc053, { name: 'TOO_MANY_POINTS', description: 'too many points: bit units, random read/write' }],
+  [0xc054, { name: 'TOO_MANY_POINTS', description: 'too many points: word units, random read/write' }],
+  [0xc056, { name: 'ADDRESS_OUT_OF_RANGE', description: 'address out of range: beyond the last device number' }],
   [0xc059, { name: 'UNSUPPORTED_COMMAND', description: 'command or subcommand not supported by this module' }],
   [0xc05b, { name: 'DEVICE_NOT_ACCESSIBLE', description: 'the CPU cannot read or write the specified device' }],
-  [0xc05c, { name: 'WRONG_REQUEST_CONTENT', description: 'wrong request content (device, unit or values)' }],
+  [0xc05c, { name: 'WRONG_REQUEST_CONTENT', description: 'wrong request content: device, unit or values' }],
   [0xc05e, { name: 'MONITORING_TIMER_EXPIRED', description: 'monitoring timer expired: the route to the target station timed out' }],
   [0xc061, { name: 'LENGTH_MISMATCH', description: 'request data length does not match the content' }],
 ]);

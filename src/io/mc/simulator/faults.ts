@@ -23,7 +23,7 @@ export interface McFaults {
   /** reset: RST at once (refused); close: closed at once; ignore: kept open, never answered (dropped). */
   excessConnection: 'reset' | 'close' | 'ignore';
   /**
-   * Hold replies until this many are ready (or 20 ms passed) and send them in one write: several
+   * Hold replies until this many are ready (or 250 ms passed) and send them in one write: several
    * frames in one read for a pipelining 4E client. 0/1 = off.
    */
   coalesceReplies: number;

@@ -32,14 +32,18 @@ export interface McServerStats {
   requests: number;
   /** Replies written (or started, with resetMidReply). */
   replies: number;
+  /** Replies ready after their connection was gone (a stale reply to a client that gave up). */
+  unsent: number;
   /** Frames that were not requests in this listener's encoding: no answer. */
   ignored: number;
+  /** Most requests one connection had waiting or in processing at once (pipelining seen). */
+  maxPipelined: number;
 }
 
 type Split = Extract<SplitFrame, { kind: 'frame' }>;
 
 export class McServer {
-  readonly stats: McServerStats = { connections: 0, accepted: 0, rejected: 0, requests: 0, replies: 0, ignored: 0 };
+  readonly stats: McServerStats = { connections: 0, accepted: 0, rejected: 0, requests: 0, replies: 0, unsent: 0, ignored: 0, maxPipelined: 0 };
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly extra = new Set<Socket>();
@@ -105,6 +109,7 @@ export class McServer {
     let writing: Promise<void> = Promise.resolve();
     let held: Uint8Array[] = [];
     let holdTimer: NodeJS.Timeout | null = null;
+    let queued = 0;
 
     const write = (bytes: Uint8Array): void => {
       writing = writing.then(() => this.writeReply(socket, bytes)).catch(() => {});
@@ -120,7 +125,7 @@ export class McServer {
       if (n <= 1) return write(reply);
       held.push(reply);
       if (held.length >= n) flush();
-      else holdTimer ??= this.later(flush, 20);
+      else holdTimer ??= this.later(flush, 250);
     };
 
     socket.on('data', (chunk: Buffer) => {
@@ -130,7 +135,11 @@ export class McServer {
           continue;
         }
         this.stats.requests++;
-        processing = processing.then(() => this.process(frame, send)).catch(() => {});
+        this.stats.maxPipelined = Math.max(this.stats.maxPipelined, ++queued);
+        processing = processing
+          .then(() => this.process(frame, send))
+          .catch(() => {})
+          .finally(() => queued--);
       }
     });
   }
@@ -165,8 +174,12 @@ export class McServer {
   }
 
   private async writeReply(socket: Socket, bytes: Uint8Array): Promise<void> {
-    if (socket.destroyed || this.options.faults.silent) return;
     const { faults } = this.options;
+    if (faults.silent) return;
+    if (socket.destroyed) {
+      this.stats.unsent++;
+      return;
+    }
     this.stats.replies++;
     if (faults.resetMidReply) {
       const half = bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2)));

@@ -1,8 +1,7 @@
-import type { DataType } from '../../types.js';
+import { wordsOf, type DataType } from '../../types.js';
 import { parseModbusAddress, isRegisterTable, type ModbusAddress, type ModbusTable } from '../address.js';
 import { decodeNumber, decodeString, TYPE_CODE } from '../decode.js';
 import { encodeNumber, encodeString, registersToBytes, type Layout } from '../encode.js';
-import { wordsOf } from '../../types.js';
 
 /**
  * The simulated device's memory: the four Modbus tables, 65,536 entries each, as typed arrays

@@ -1,6 +1,7 @@
 import { wordsOf } from '../../types.js';
 import { formatModbusAddress, isRegisterTable, parseModbusAddress } from '../address.js';
 import type { Layout } from '../encode.js';
+import { resolveModbusBit } from '../tag-check.js';
 import type { ModbusMemory, NumericType } from './memory.js';
 
 /**
@@ -26,7 +27,12 @@ export type MotionSignal =
   /** Adds `step` (default 1) every tick, wrapping from max back to min. */
   | (RangeSignal & { readonly kind: 'counter'; readonly step?: number })
   /** Each of `count` bits (coils, discrete inputs, or bits of registers from HRn.0) flips with `probability` per tick. */
-  | { readonly kind: 'random-bits'; readonly address: string; readonly count: number; readonly probability?: number };
+  | { readonly kind: 'random-bits'; readonly address: string; readonly count: number; readonly probability?: number }
+  /**
+   * The PLC side of the handshake: raise the trigger bit (`address`) every `everyTicks` ticks;
+   * once the collector sets `ack`, clear both, as a PLC program does when it sees the acknowledge.
+   */
+  | { readonly kind: 'handshake'; readonly address: string; readonly ack: string; readonly everyTicks: number };
 
 export interface MotionConfig {
   readonly signals: readonly MotionSignal[];
@@ -50,7 +56,9 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-function shape(signal: Exclude<MotionSignal, { kind: 'random-bits' }>, tMs: number, tick: number, i: number, n: number): number {
+type ValueSignal = Exclude<MotionSignal, { kind: 'random-bits' } | { kind: 'handshake' }>;
+
+function shape(signal: ValueSignal, tMs: number, tick: number, i: number, n: number): number {
   const span = signal.max - signal.min;
   switch (signal.kind) {
     case 'ramp': {
@@ -82,6 +90,16 @@ export function applyMotion(memory: ModbusMemory, config: MotionConfig, tMs: num
       }
       continue;
     }
+    if (signal.kind === 'handshake') {
+      const ack = parseModbusAddress(signal.ack);
+      if (memory.getBit(ack)) {
+        memory.setBit(start, false);
+        memory.setBit(ack, false);
+      } else if (tick % signal.everyTicks === 0) {
+        memory.setBit(start, true);
+      }
+      continue;
+    }
     const n = signal.count ?? 1;
     const step = wordsOf(signal.type);
     for (let i = 0; i < n; i++) {
@@ -94,16 +112,22 @@ export function applyMotion(memory: ModbusMemory, config: MotionConfig, tMs: num
 }
 
 function checkMotion(config: MotionConfig): void {
+  if (config.tickMs !== undefined && !(config.tickMs >= 10)) throw new RangeError(`motion tickMs must be >= 10, got ${config.tickMs}`);
   for (const signal of config.signals) {
+    const where = `motion ${signal.kind} at ${signal.address}`;
     parseModbusAddress(signal.address); // throws AddressError now, not in a timer later
-    if (signal.kind !== 'random-bits' && signal.type === 'bcd16' && (signal.min < 0 || signal.max > 9999)) {
-      throw new RangeError(`motion ${signal.kind} at ${signal.address}: bcd16 holds 0..9999`);
-    }
-    if ((signal.kind === 'ramp' || signal.kind === 'sine') && !(signal.periodMs > 0)) {
-      throw new RangeError(`motion ${signal.kind} at ${signal.address}: periodMs must be > 0`);
-    }
-    if (signal.kind !== 'random-bits' && !(signal.max >= signal.min)) {
-      throw new RangeError(`motion ${signal.kind} at ${signal.address}: max must be >= min`);
+    switch (signal.kind) {
+      case 'random-bits':
+        break;
+      case 'handshake':
+        resolveModbusBit(signal.address, 0);
+        resolveModbusBit(signal.ack, 0);
+        if (!(Number.isInteger(signal.everyTicks) && signal.everyTicks > 0)) throw new RangeError(`${where}: everyTicks must be a whole number > 0`);
+        break;
+      default:
+        if (signal.type === 'bcd16' && (signal.min < 0 || signal.max > 9999)) throw new RangeError(`${where}: bcd16 holds 0..9999`);
+        if (signal.kind !== 'counter' && !(signal.periodMs > 0)) throw new RangeError(`${where}: periodMs must be > 0`);
+        if (!(signal.max >= signal.min)) throw new RangeError(`${where}: max must be >= min`);
     }
   }
 }

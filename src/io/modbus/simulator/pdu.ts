@@ -13,6 +13,13 @@ export type TableSizes = Readonly<Record<ModbusTable, number>>;
 
 export const FULL_TABLES: TableSizes = { coil: 0x10000, discrete: 0x10000, holding: 0x10000, input: 0x10000 };
 
+/** Addresses inside a table that do not exist (a sparse register map): any access gets exception 02. */
+export interface Hole {
+  readonly table: ModbusTable;
+  readonly start: number;
+  readonly count: number;
+}
+
 /** Per-request quantity limits from the spec (6.1-6.4, 6.11, 6.12). */
 const MAX_READ_BITS = 2000;
 const MAX_READ_REGISTERS = 125;
@@ -24,14 +31,16 @@ export function exceptionPdu(functionCode: number, code: number): Uint8Array {
 }
 
 /** Answer one request PDU. Never throws: anything malformed becomes an exception reply. */
-export function handlePdu(pdu: Uint8Array, memory: ModbusMemory, sizes: TableSizes = FULL_TABLES): Uint8Array {
+export function handlePdu(pdu: Uint8Array, memory: ModbusMemory, sizes: TableSizes = FULL_TABLES, holes: readonly Hole[] = []): Uint8Array {
   const fc = pdu[0] ?? 0;
   const view = new DataView(pdu.buffer, pdu.byteOffset, pdu.byteLength);
   const u16 = (at: number): number => (pdu.length >= at + 2 ? view.getUint16(at) : -1);
   const address = u16(1);
   const second = u16(3); // quantity, or the value for FC05/FC06
   const fail = (code: number): Uint8Array => exceptionPdu(fc, code);
-  const inRange = (table: ModbusTable, count: number): boolean => address + count <= sizes[table];
+  const inRange = (table: ModbusTable, count: number): boolean =>
+    address + count <= sizes[table] &&
+    !holes.some((h) => h.table === table && address < h.start + h.count && h.start < address + count);
 
   switch (fc) {
     case 1:

@@ -4,7 +4,7 @@ import { ModbusFaults } from './faults.js';
 import { encodeMbap, MbapReader } from './mbap.js';
 import { ModbusMemory } from './memory.js';
 import { createMotion, type MotionConfig, type MotionController } from './motion.js';
-import { exceptionPdu, FULL_TABLES, handlePdu, type TableSizes } from './pdu.js';
+import { exceptionPdu, FULL_TABLES, handlePdu, type Hole, type TableSizes } from './pdu.js';
 
 /**
  * Our own Modbus TCP server for tests and the demo: MBAP framing, the PDU handler over a memory
@@ -28,6 +28,8 @@ export interface ModbusSimulatorOptions {
   readonly unknownUnit?: 'silence' | 'gateway-exception';
   /** Entries per table that exist; requests beyond get exception 02. Default 65,536 each. */
   readonly tableSizes?: Partial<TableSizes>;
+  /** Unmapped ranges inside the tables (a sparse register map); any access gets exception 02. */
+  readonly holes?: readonly Hole[];
   /** Start moving values at once with this config. */
   readonly motion?: MotionConfig;
 }
@@ -109,7 +111,7 @@ export async function startModbusSimulator(options: ModbusSimulatorOptions = {})
     } else {
       const forced = faults.current.exception;
       // The reply is computed now and sent after the delay: a late reply carries old values.
-      reply = forced !== null ? exceptionPdu(fc, forced) : handlePdu(pdu, memory, sizes);
+      reply = forced !== null ? exceptionPdu(fc, forced) : handlePdu(pdu, memory, sizes, options.holes);
     }
     const delay = faults.takeDelay();
     if (delay > 0) await wait(delay);
