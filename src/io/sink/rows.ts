@@ -22,6 +22,15 @@ export interface WriteResult {
 
 export type SinkHealth = 'ok' | 'degraded' | 'down' | 'unknown';
 
+/** A tag as the database's dimension table sees it (so stored rows are readable by name). */
+export interface TagInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly device: string;
+  readonly group: string;
+  readonly unit: string | null;
+}
+
 /**
  * Where batches go. Every sink commits a batch atomically (all rows or none) and ignores
  * rows whose natural key (tag, ts) it already holds, so a retried or replayed batch is safe.
@@ -30,4 +39,11 @@ export interface Sink {
   readonly kind: string;
   write(batch: RowBatch): Promise<WriteResult>;
   close(): Promise<void>;
+  /**
+   * Networked sinks: upsert the tags dimension table (on start and on config changes).
+   * Optional: the SQLite sink holds the configuration itself.
+   */
+  syncTags?(tags: readonly TagInfo[]): Promise<void>;
+  /** A cheap round trip (SELECT 1) that resolves when the sink could take a batch now. */
+  probe?(): Promise<void>;
 }

@@ -1,0 +1,7 @@
+-- Remove the JSScada Oracle objects (tests, or a fresh start). Destroys the stored values.
+DROP VIEW TAG_VALUES
+/
+DROP TABLE TAG_DATA PURGE
+/
+DROP TABLE TAGS PURGE
+/

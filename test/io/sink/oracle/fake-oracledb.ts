@@ -1,0 +1,155 @@
+import type {
+  OracleBatchError,
+  OracleConnection,
+  OracleDriver,
+  OracleExecuteManyOptions,
+  OraclePool,
+  OraclePoolAttributes,
+  OracleResult,
+} from '../../../../src/io/sink/oracle/driver.js';
+
+/**
+ * A fake node-oracledb for the subset in src/io/sink/oracle/driver.ts: an in-memory TAG_DATA
+ * with its unique key (TAG_ID, TS), transactions (uncommitted rows vanish on rollback, on a
+ * broken connection and on close), per-row batch errors, and scripted faults. Errors have the
+ * real driver's shape: `code` "NJS-500" / "ORA-12899", `errorNum`, and the code at the start
+ * of the message. Typed with `satisfies` against the sink's interface (which is itself to be
+ * checked against @types/oracledb once installed: see driver.ts).
+ */
+
+export interface StoredRow {
+  readonly tagId: number;
+  readonly tsMs: number;
+  readonly value: number | null;
+  readonly text: string | null;
+  readonly quality: number;
+}
+
+export function njsError(code: string, text: string): Error {
+  return Object.assign(new Error(`${code}: ${text}`), { code });
+}
+
+export function oraError(num: number, text: string, offset?: number): Error & OracleBatchError {
+  const code = `ORA-${String(num).padStart(5, '0')}`;
+  return Object.assign(new Error(`${code}: ${text}`), { code, errorNum: num, offset: offset ?? 0 });
+}
+
+export class FakeOracle {
+  /** Committed rows, by natural key. */
+  readonly table = new Map<string, StoredRow>();
+  /** TAGS: tag id -> name. */
+  readonly tags = new Map<number, string>();
+  /** getConnection fails with NJS-503 (listener down) while set. */
+  down = false;
+  /** The next getConnection fails with NJS-040 (pool queue timeout). */
+  queueTimeoutOnce = false;
+  /** The next executeMany applies this many rows, then the socket closes (NJS-500). */
+  closeSocketAfterRows: number | null = null;
+  /** Extra errors for the next executeMany: offset in that call -> ORA number. */
+  nextBatchErrors = new Map<number, number>();
+  readonly stats = { commits: 0, rollbacks: 0, dropped: 0, executeMany: 0, maxRowsPerCall: 0, pools: 0 };
+  /** Longest TEXT_VALUE (bytes), as VARCHAR2(4000 BYTE). */
+  maxTextBytes = 4000;
+
+  readonly NUMBER = { name: 'DB_TYPE_NUMBER' };
+  readonly STRING = { name: 'DB_TYPE_VARCHAR' };
+  readonly DB_TYPE_BINARY_DOUBLE = { name: 'DB_TYPE_BINARY_DOUBLE' };
+
+  async createPool(attributes: OraclePoolAttributes): Promise<OraclePool> {
+    if (attributes.poolMax !== 1) throw new Error('the sink must ask for one connection per writer');
+    this.stats.pools++;
+    return {
+      getConnection: async () => {
+        if (this.queueTimeoutOnce) {
+          this.queueTimeoutOnce = false;
+          throw njsError('NJS-040', 'connection request timeout. Request exceeded "queueTimeout" of 10000');
+        }
+        if (this.down) throw njsError('NJS-503', 'connection to host 127.0.0.1 port 1521 could not be established. (CONNECTION_ID=x)\nconnect ECONNREFUSED 127.0.0.1:1521');
+        return new FakeConnection(this);
+      },
+      close: async () => undefined,
+    } satisfies OraclePool;
+  }
+
+  get rows(): StoredRow[] {
+    return [...this.table.values()];
+  }
+}
+
+class FakeConnection implements OracleConnection {
+  callTimeout = 0;
+  private pending = new Map<string, StoredRow>();
+  private broken = false;
+  private closed = false;
+
+  constructor(private readonly db: FakeOracle) {}
+
+  private check(): void {
+    if (this.broken || this.closed) throw njsError('NJS-500', 'connection to Oracle Database was closed or broken');
+  }
+
+  async executeMany(sql: string, binds: unknown[][], options: OracleExecuteManyOptions): Promise<OracleResult> {
+    this.check();
+    const db = this.db;
+    db.stats.executeMany++;
+    db.stats.maxRowsPerCall = Math.max(db.stats.maxRowsPerCall, binds.length);
+    if (sql.startsWith('MERGE INTO TAGS')) {
+      for (const [id, name] of binds) db.tags.set(id as number, name as string);
+      return { rowsAffected: binds.length };
+    }
+    if (!sql.startsWith('INSERT INTO TAG_DATA') || options.autoCommit || !options.batchErrors) throw new Error(`unexpected call: ${sql.slice(0, 30)}`);
+    const scripted = db.nextBatchErrors;
+    db.nextBatchErrors = new Map();
+    const batchErrors: OracleBatchError[] = [];
+    let rowsAffected = 0;
+    for (let i = 0; i < binds.length; i++) {
+      if (db.closeSocketAfterRows !== null && i === db.closeSocketAfterRows) {
+        db.closeSocketAfterRows = null;
+        this.broken = true;
+        this.pending.clear(); // the server rolls back a session that died
+        throw njsError('NJS-500', 'connection to Oracle Database was closed or broken');
+      }
+      const [tagId, tsMs, value, text, quality] = binds[i] as [number, number, number | null, string | null, number];
+      const key = `${tagId}:${tsMs}`;
+      const forced = scripted.get(i);
+      if (forced !== undefined) batchErrors.push(oraError(forced, 'scripted', i));
+      else if (text !== null && Buffer.byteLength(text) > db.maxTextBytes) batchErrors.push(oraError(12899, `value too large for column "TEXT_VALUE" (actual: ${Buffer.byteLength(text)}, maximum: ${db.maxTextBytes})`, i));
+      else if (db.table.has(key) || this.pending.has(key)) batchErrors.push(oraError(1, 'unique constraint (TAG_DATA_UK) violated', i));
+      else {
+        this.pending.set(key, { tagId, tsMs, value, text, quality });
+        rowsAffected++;
+      }
+    }
+    return { rowsAffected, batchErrors };
+  }
+
+  async execute(sql: string): Promise<OracleResult> {
+    this.check();
+    if (sql !== 'SELECT 1 FROM DUAL') throw new Error(`unexpected SQL ${sql}`);
+    return { rows: [[1]] };
+  }
+
+  async commit(): Promise<void> {
+    this.check();
+    for (const [k, v] of this.pending) this.db.table.set(k, v);
+    this.pending.clear();
+    this.db.stats.commits++;
+  }
+
+  async rollback(): Promise<void> {
+    this.check();
+    this.pending.clear();
+    this.db.stats.rollbacks++;
+  }
+
+  async close(options?: { drop?: boolean }): Promise<void> {
+    this.pending.clear(); // Oracle rolls back what a closing session did not commit
+    this.closed = true;
+    if (options?.drop) this.db.stats.dropped++;
+  }
+}
+
+/** Compile-time: the fake is an OracleDriver, so it drifts only if the interface does. */
+export function fakeOracle(): FakeOracle & OracleDriver {
+  return new FakeOracle() satisfies OracleDriver;
+}
