@@ -1,23 +1,25 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { Collector } from './actors/collector.js';
+import { ConfigService } from './actors/config-service.js';
+import { InspectionHub } from './actors/inspection/inspection-hub.js';
+import { createDelivery } from './actors/sink-factory.js';
+import type { AppServices } from './app-services.js';
 import { systemClock, type Clock } from './clock.js';
-import { createHttpApp } from './http/app.js';
+import { startHttpServer, type RunningHttpServer } from './http/server.js';
 import { loadPlantFile } from './io/config/yaml-file.js';
 import { isStoreEmpty, readPlant } from './io/config/store-sql.js';
 import { protocolOf } from './io/protocols.js';
+import type { Delivery } from './io/sink/delivery/delivery.js';
 import { openDatabase } from './io/sink/sqlite/database.js';
-import { SqliteSink } from './io/sink/sqlite/sqlite-sink.js';
-import { VERSION } from './version.js';
-import { ConfigService } from './actors/config-service.js';
-import { InspectionHub } from './actors/inspection/inspection-hub.js';
 import { HistoryReader } from './io/sink/sqlite/history.js';
+import { SqliteSink } from './io/sink/sqlite/sqlite-sink.js';
+import { bufferMachine } from './machines/buffer.js';
+import { deviceLinkMachine } from './machines/deviceLink.js';
 import { engineMachine } from './machines/engine.js';
 import { pollGroupMachine } from './machines/pollGroup.js';
-import { bufferMachine } from './machines/buffer.js';
-import type { AppServices } from './app-services.js';
+import { VERSION } from './version.js';
 
 export interface RunOptions {
   /** YAML plant file: imported when the store is empty. */
@@ -28,17 +30,26 @@ export interface RunOptions {
   readonly host?: string | undefined;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** Where a newly generated API token is announced (stdout by default). */
+  readonly print?: ((line: string) => void) | undefined;
+}
+
+export interface StopResult {
+  readonly drained: boolean;
+  /** Rows that reached neither the database nor the spool (0 on a clean stop). */
+  readonly unwritten: number;
 }
 
 export interface RunningCollector {
   readonly services: AppServices;
   readonly collector: Collector;
-  readonly sink: SqliteSink;
+  readonly delivery: Delivery;
   readonly dbPath: string;
-  /** The bound HTTP port, when a server runs. */
+  /** The bound HTTP port and the API token, when a server runs. */
   readonly port: number | null;
+  readonly token: string | null;
   /** Stop polling, drain the buffer, close devices, database and server. Idempotent. */
-  stop(): Promise<{ drained: boolean; unwritten: number }>;
+  stop(): Promise<StopResult>;
 }
 
 export function databasePath(dataDir: string): string {
@@ -47,78 +58,88 @@ export function databasePath(dataDir: string): string {
 
 /**
  * Start the collector on a data directory: open the store (importing the YAML file into an
- * empty one), start the engine and the HTTP server. A bad config file throws ConfigError
- * before anything is opened, so existing data is never touched.
+ * empty one), start the engine, the delivery to the sink and the HTTP server. A bad config
+ * file throws ConfigError before anything is opened, so existing data is never touched.
  */
 export async function startCollector(options: RunOptions): Promise<RunningCollector> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const fileConfig = options.configFile ? loadPlantFile(options.configFile) : undefined;
-  const dbPath = databasePath(options.dataDir);
+  const dataDir = resolve(options.dataDir);
+  const dbPath = databasePath(dataDir);
   if (!fileConfig && !existsSync(dbPath)) {
     throw new Error(`no configuration: ${dbPath} does not exist; give --config FILE (YAML) to create it`);
   }
-  const sink = new SqliteSink(dbPath);
-  await sink.open();
+  const sqlite = new SqliteSink(dbPath);
+  await sqlite.open();
   const reader = openDatabase(dbPath, { readonly: true });
+  const started: { collector?: Collector; delivery?: Delivery; http?: RunningHttpServer } = {};
   try {
     if (isStoreEmpty(reader)) {
       if (!fileConfig) throw new Error(`the store in ${dbPath} is empty; give --config FILE (YAML) to import one`);
-      const summary = await sink.writePlant(fileConfig);
+      const summary = await sqlite.writePlant(fileConfig);
       logger.info({ file: options.configFile, summary }, 'imported the configuration into an empty store');
     } else if (fileConfig) {
       logger.info({ file: options.configFile, dbPath }, 'the store already holds a configuration (the store of record); the file was checked but not imported: use `jsscada import FILE` to apply it');
     }
     const stored = readPlant(reader);
-    const inspection = new InspectionHub([engineMachine, pollGroupMachine, bufferMachine], clock);
-    const collector = new Collector(stored, { logger, clock, sink, protocolOf, inspect: inspection.inspect });
+    const delivery = createDelivery(stored.plant.sink, sqlite, dataDir, { clock, logger });
+    await delivery.start();
+    started.delivery = delivery;
+
+    const inspection = new InspectionHub([engineMachine, pollGroupMachine, bufferMachine, deviceLinkMachine], clock);
+    const collector = new Collector(stored, { logger, clock, sink: delivery, protocolOf, inspect: inspection.inspect });
     collector.start();
+    started.collector = collector;
     const services: AppServices = {
       collector,
-      config: new ConfigService({ writer: sink, reader, collector, logger }),
+      config: new ConfigService({ writer: sqlite, reader, collector, logger }),
       history: new HistoryReader(reader),
       inspection,
       version: VERSION,
     };
-    logger.info({ groups: stored.plant.groups.length, devices: stored.plant.devices.length, dbPath }, 'collector started');
+    logger.info({ groups: stored.plant.groups.length, devices: stored.plant.devices.length, dbPath, sink: stored.plant.sink.kind }, 'collector started');
 
-    const retentionDays = stored.plant.sink.retentionDays;
-    const retention = retentionDays > 0 ? startRetention(sink, retentionDays, logger) : undefined;
+    const sinkConfig = stored.plant.sink;
+    const retention = sinkConfig.kind === 'sqlite' && sinkConfig.retentionDays > 0 ? startRetention(sqlite, sinkConfig.retentionDays, logger) : undefined;
 
-    let server: ServerType | undefined;
-    let port: number | null = null;
     if (options.port !== undefined) {
-      const app = createHttpApp({ collector: () => collector, version: VERSION });
-      void services;
-      ({ server, port } = await listen(app.fetch, options.port, options.host ?? '0.0.0.0'));
-      logger.info({ port }, `HTTP server on http://localhost:${port}/`);
+      started.http = await startHttpServer(services, {
+        server: stored.plant.server,
+        dataDir,
+        port: options.port,
+        host: options.host ?? '0.0.0.0',
+        logger,
+        clock,
+        print: options.print,
+        writerMetrics: () => ({ ...collector.writerMetrics(), delivery: delivery.metrics() }),
+      });
     }
+    const http = started.http;
 
-    let stopping: Promise<{ drained: boolean; unwritten: number }> | undefined;
-    const stop = (): Promise<{ drained: boolean; unwritten: number }> =>
+    let stopping: Promise<StopResult> | undefined;
+    const stop = (): Promise<StopResult> =>
       (stopping ??= (async () => {
         if (retention) clearInterval(retention);
-        const closed = server ? new Promise<void>((r) => server!.close(() => r())) : Promise.resolve();
+        const closed = http ? http.close() : Promise.resolve();
         const result = await collector.shutdown();
-        await sink.close();
+        // Rows still waiting for a retry go to the spool; then the sink closes.
+        await delivery.close();
+        await sqlite.close();
         reader.close();
         await closed;
-        logger.info(result, 'collector stopped');
+        logger.info({ ...result, delivery: delivery.metrics() }, 'collector stopped');
         return result;
       })());
-    return { services, collector, sink, dbPath, port, stop };
+    return { services, collector, delivery, dbPath, port: http?.port ?? null, token: http?.token ?? null, stop };
   } catch (err) {
+    // Whatever started must stop again: a half-started collector would poll into a closed sink.
+    await started.collector?.shutdown({ drainTimeoutMs: 2000 }).catch(() => undefined);
+    await started.delivery?.close().catch(() => undefined);
     reader.close();
-    await sink.close();
+    await sqlite.close();
     throw err;
   }
-}
-
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<{ server: ServerType; port: number }> {
-  return new Promise((resolvePort, reject) => {
-    const server = serve({ fetch, port, hostname }, (info) => resolvePort({ server, port: info.port }));
-    server.once('error', reject);
-  });
 }
 
 /** Retention: hourly, in small delete batches on the writer thread. */

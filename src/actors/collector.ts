@@ -13,6 +13,8 @@ import type { Sink } from '../io/sink/rows.js';
 import { BufferActor } from './buffer/buffer-actor.js';
 import { tagSpecs, type GroupRuntime } from './group-runtime.js';
 import { RecordFilter } from './record-filter.js';
+import { HandshakeWatcher } from './handshake-watcher.js';
+import { tagInfos } from './sink-factory.js';
 import { groupStatus, type GroupStatus } from './status.js';
 import { readingsOf, type LatestReading } from './latest.js';
 import type { DeviceStatus } from '../io/driver.js';
@@ -62,6 +64,7 @@ export class Collector {
   readonly buffer: BufferActor;
   private readonly engine: Actor<typeof engineMachine>;
   private plant: StoredPlant;
+  private readonly watchers = new Map<string, HandshakeWatcher>();
 
   constructor(
     plant: StoredPlant,
@@ -90,6 +93,8 @@ export class Collector {
   /** Apply a (new) configuration: drivers for changed devices, new plans, engine reload. */
   apply(plant: StoredPlant): void {
     this.plant = plant;
+    // Networked sinks keep a table of tag names; it follows every configuration change.
+    void this.deps.sink.syncTags?.(tagInfos(plant))?.catch((err: unknown) => this.deps.logger.warn({ err }, 'syncing tag names to the sink failed'));
     const devices = new Map(plant.plant.devices.map((d) => [d.name, d]));
     for (const [name, entry] of this.drivers) {
       const next = devices.get(name);
@@ -115,12 +120,48 @@ export class Collector {
       defs.push({ name: group.name, mode: group.mode, intervalMs: group.intervalMs, enabled: group.enabled && device.enabled });
     }
     this.engine.send({ type: 'engine.load', groups: defs });
+    this.restartWatchers();
+  }
+
+  /** One PLC-handshake watcher per HANDSHAKE group that names a trigger bit. */
+  private restartWatchers(): void {
+    for (const w of this.watchers.values()) w.stop();
+    this.watchers.clear();
+    for (const runtime of this.groups.values()) {
+      const trigger = runtime.config.trigger;
+      if (runtime.config.mode !== 'handshake' || !trigger) continue;
+      const name = runtime.config.name;
+      const ref = () => this.engine.getSnapshot().context.groups[name]?.ref ?? null;
+      const watcher = new HandshakeWatcher(
+        name,
+        runtime.driver,
+        { trigger: trigger.bit, ack: trigger.ack, watchMs: trigger.watchMs },
+        {
+          running: () => {
+            const r = ref();
+            return r !== null && topState(r.getSnapshot().value) !== 'idle';
+          },
+          trigger: () => {
+            const r = ref();
+            if (!r) return false;
+            const before = r.getSnapshot().context.counters.triggersAccepted;
+            r.send({ type: 'group.trigger' });
+            return r.getSnapshot().context.counters.triggersAccepted > before;
+          },
+          pollsOk: () => ref()?.getSnapshot().context.counters.pollsOk ?? 0,
+        },
+        { clock: this.deps.clock, logger: this.deps.logger },
+      );
+      this.watchers.set(name, watcher);
+      watcher.start();
+    }
   }
 
   private driverFor(device: DeviceConfig): DeviceDriver {
     let entry = this.drivers.get(device.name);
     if (!entry) {
-      const driver = this.deps.protocolOf(device.protocol).createDriver(device, { logger: this.deps.logger.child({ device: device.name }) });
+      // Drivers and their links bind the device name to their own log lines.
+      const driver = this.deps.protocolOf(device.protocol).createDriver(device, { logger: this.deps.logger });
       entry = { config: device, driver };
       this.drivers.set(device.name, entry);
     }
@@ -259,6 +300,12 @@ export class Collector {
     return out;
   }
 
+  /** What the buffer knows about the writes (delivery adds its own metrics beside these). */
+  writerMetrics(): { written: number; inFlight: number; batches: number; failedWrites: number; lastError: string | null; writeLatencyMs: { avg: number; p95: number }; rowsPerSecond: number } {
+    const b = this.buffer.status();
+    return { written: b.written, inFlight: b.inFlight, batches: b.batches, failedWrites: b.failedWrites, lastError: b.lastError, writeLatencyMs: b.writeLatencyMs, rowsPerSecond: b.rowsPerSecond };
+  }
+
   groupStatus(name: string): GroupStatus | undefined {
     const config = this.plant.plant.groups.find((g) => g.name === name);
     if (!config) return undefined;
@@ -272,6 +319,8 @@ export class Collector {
 
   /** Stop polling (reads in flight finish, 5 s at most), write out the buffer, close everything. */
   async shutdown(options: { drainTimeoutMs?: number } = {}): Promise<{ drained: boolean; unwritten: number }> {
+    for (const w of this.watchers.values()) w.stop();
+    this.watchers.clear();
     this.stopAll();
     await this.waitIdle(5000);
     this.engine.stop();

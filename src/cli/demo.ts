@@ -19,7 +19,7 @@ export function demoConfigFile(): string {
 /** The demo: simulated PLCs on loopback, then the collector on config/demo.yaml. */
 export async function demoCommand(args: DemoArgs, io: CliIo): Promise<number> {
   const logger = createLogger({ dir: args.dataDir, level: args.logLevel, pretty: process.stdout.isTTY });
-  const plant = await startDemoPlant(demoConfigFile(), logger);
+  const plant = await startDemoPlant(logger);
   try {
     const running = await startCollector({ configFile: demoConfigFile(), dataDir: args.dataDir, port: args.port, logger });
     io.out(`JSScada demo: panel and API on http://localhost:${running.port}/ , data in ${running.dbPath} (Ctrl+C to stop)`);

@@ -132,13 +132,49 @@ export const groupSchema = z
   .strict();
 export type GroupConfig = z.output<typeof groupSchema>;
 
+/**
+ * Where values go. The SQLite store always holds the configuration; with `sqlite` it holds the
+ * values too. Passwords are best left to the environment (ORACLE_PASSWORD, a postgres URL in
+ * JSSCADA_PG_URL): whatever is written here is stored in the configuration store in clear.
+ */
 export const sinkSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('sqlite'),
-      /** Relative paths are under the data directory. */
+      /** The database file name inside the data directory. */
       path: z.string().min(1).default('jsscada.db'),
       retentionDays: z.number().int().min(0).default(0),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('postgres'),
+      /** postgres://user:password@host:port/db; else the fields below; else env JSSCADA_PG_URL, PG*. */
+      url: z.string().min(1).optional(),
+      host: z.string().min(1).optional(),
+      port: z.number().int().min(1).max(65535).optional(),
+      user: z.string().min(1).optional(),
+      password: z.string().optional(),
+      database: z.string().min(1).optional(),
+      ssl: z.boolean().default(false),
+      schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain identifier (letters, digits, _)').default('public'),
+      poolSize: z.number().int().min(1).max(32).default(5),
+      connectTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
+      queryTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('oracle'),
+      /** Else env ORACLE_USER / ORACLE_PASSWORD / ORACLE_CONNECT_STRING (and a .env file). */
+      user: z.string().min(1).optional(),
+      password: z.string().optional(),
+      connectString: z.string().min(1).optional(),
+      poolSize: z.number().int().min(1).max(32).default(5),
+      batchRows: z.number().int().min(1).max(500).default(500),
+      queueTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+      callTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+      connectTimeoutS: z.number().int().min(1).max(600).default(10),
     })
     .strict(),
 ]);

@@ -27,7 +27,11 @@ let inserter: TagDataInserter | null = null;
 // Opened lazily, so a worker that piscina replaces after a crash reopens by itself.
 function connection(): { db: Db; inserter: TagDataInserter } {
   if (!db || !inserter) {
-    db = openDatabase((workerData as WriterData).path);
+    // A short busy wait: a locked database fails the attempt quickly, and Delivery retries it or
+    // spools it, instead of the buffer stalling 5 s per attempt behind a foreign lock.
+    db = openDatabase((workerData as WriterData).path, { busyTimeoutMs: 1000 });
+    // Enough page cache for the pages a batch touches, so inserts do not re-read them.
+    db.pragma('cache_size = -32768');
     applySchema(db);
     inserter = new TagDataInserter(db);
   }

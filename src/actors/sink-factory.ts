@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { SinkConfig } from '../io/config/schema.js';
+import type { StoredPlant } from '../io/config/store-sql.js';
+import { Delivery } from '../io/sink/delivery/delivery.js';
+import { OracleSink } from '../io/sink/oracle/oracle-sink.js';
+import { PostgresSink } from '../io/sink/postgres/postgres-sink.js';
+import type { Sink, TagInfo } from '../io/sink/rows.js';
+import type { SqliteSink } from '../io/sink/sqlite/sqlite-sink.js';
+import { Spool } from '../io/sink/spool/spool.js';
+
+/**
+ * The sink the buffer writes to: Delivery (retries, CSV spool under DIR/spool, replay) around
+ * the configured database. SQLite's writer thread is both the config store's writer and, with
+ * `kind: sqlite`, the value sink.
+ */
+export function createDelivery(config: SinkConfig, sqlite: SqliteSink, dataDir: string, deps: { clock: Clock; logger: Logger }): Delivery {
+  const rejectsPath = join(dataDir, 'rejects', `${config.kind}.jsonl`);
+  let inner: Sink;
+  switch (config.kind) {
+    case 'sqlite':
+      inner = sqlite;
+      break;
+    case 'postgres':
+      inner = new PostgresSink({ ...config, rejectsPath });
+      break;
+    case 'oracle':
+      inner = new OracleSink({ ...config, rejectsPath });
+      break;
+  }
+  return new Delivery(inner, new Spool(join(dataDir, 'spool'), deps), { clock: deps.clock, logger: deps.logger.child({ sink: config.kind }) });
+}
+
+/** Names for the networked sinks' dimension table (rows carry only tag ids). */
+export function tagInfos(stored: StoredPlant): TagInfo[] {
+  const out: TagInfo[] = [];
+  for (const g of stored.plant.groups) {
+    for (const t of g.tags) {
+      const id = stored.tagIds.get(t.name);
+      if (id !== undefined) out.push({ id, name: t.name, device: g.device, group: g.name, unit: t.unit ?? null });
+    }
+  }
+  return out;
+}
