@@ -3,14 +3,13 @@
  * initOracleClient is never called) that the Oracle sink uses. The sink codes against this
  * interface, so tests can hand it a fake, and the real module is loaded in one place.
  *
- * Drift: @types/oracledb is not installed and oracledb ships no .d.ts, so the compiler cannot
- * yet check this interface against the real driver. Once @types/oracledb is installed, enable
- * the check at the end of this file (it fails to compile if the real module no longer fits).
- * Until then test/io/sink/oracle/driver-shape.test.ts checks the real module's shape at run time.
+ * Drift: the `satisfies` check at the end of this file fails to compile when @types/oracledb
+ * (the real driver's types) no longer fits this interface; a run-time shape test
+ * (test/io/sink/oracle/driver-shape.test.ts) checks the loaded module too.
  */
 
 /** node-oracledb's DbType objects (oracledb.NUMBER, oracledb.DB_TYPE_BINARY_DOUBLE...). */
-export type OracleDbType = object | number;
+export type OracleDbType = number | DbType;
 
 export interface OracleBindDef {
   readonly type: OracleDbType;
@@ -22,7 +21,8 @@ export interface OracleBindDef {
 export interface OracleBatchError {
   readonly message: string;
   readonly errorNum?: number | undefined;
-  readonly offset: number;
+  /** The row's index in the call; the types allow it to be missing (then the call fails whole). */
+  readonly offset?: number | undefined;
   readonly code?: string | undefined;
 }
 
@@ -40,7 +40,7 @@ export interface OracleResult {
 
 export interface OracleConnection {
   /** Per round trip limit in ms (0 = none). */
-  callTimeout: number;
+  callTimeout?: number | undefined;
   executeMany(sql: string, binds: unknown[][], options: OracleExecuteManyOptions): Promise<OracleResult>;
   execute(sql: string, binds?: unknown[], options?: { autoCommit?: boolean }): Promise<OracleResult>;
   commit(): Promise<void>;
@@ -84,7 +84,8 @@ export async function loadOracleDriver(): Promise<OracleDriver> {
   return mod.default;
 }
 
-// Enable once @types/oracledb is installed (the lead: `npm i -D @types/oracledb`). It checks
-// the whole subset: createPool's result, its getConnection() and the connection's methods.
-// import type * as OracleDb from 'oracledb';
-// export const driverFitsTypes = null as unknown as typeof OracleDb satisfies OracleDriver;
+import type { DbType } from 'oracledb';
+// Compile-time proof that the subset we use (createPool's result, its getConnection() and the
+// connection's methods, and the fake built against OracleDriver) matches @types/oracledb.
+import type * as OracleDb from 'oracledb';
+export const driverFitsTypes = null as unknown as typeof OracleDb satisfies OracleDriver;

@@ -5,6 +5,7 @@ import type { WorkerReply, WriterHandler } from '../delivery/writer-pool.js';
 import { appendRejects, rejectLines, type RejectedRow } from '../spool/rejects-file.js';
 import type { OracleConnection, OracleDriver, OraclePool } from './driver.js';
 import { oraCodeText, oraNumber, toOracleSinkError } from './errors.js';
+import { SinkError } from '../delivery/sink-error.js';
 import type { OraWorkerSettings } from './settings.js';
 import { dataBinds, INSERT_TAG_DATA, MERGE_TAGS, ORA_DUPLICATE, tagBinds } from './sql.js';
 
@@ -112,6 +113,9 @@ export class OracleWriter implements WriterHandler<OraTask> {
         for (const e of result.batchErrors ?? []) {
           const num = oraNumber(e);
           if (num === ORA_DUPLICATE) duplicates++;
+          // The driver's types allow a batch error without a row offset: such a batch cannot be
+          // committed in part, so it fails whole (rolled back, then retried or spooled).
+          else if (e.offset === undefined) throw new SinkError('SINK_UNKNOWN', `Oracle reported a row error without its offset: ${e.message}`, false);
           else rejected.push({ index: from + e.offset, code: num !== null ? oraCodeText(num) : (e.code ?? 'unknown'), message: e.message });
         }
       }

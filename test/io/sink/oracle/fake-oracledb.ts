@@ -51,9 +51,10 @@ export class FakeOracle {
   /** Longest TEXT_VALUE (bytes), as VARCHAR2(4000 BYTE). */
   maxTextBytes = 4000;
 
-  readonly NUMBER = { name: 'DB_TYPE_NUMBER' };
-  readonly STRING = { name: 'DB_TYPE_VARCHAR' };
-  readonly DB_TYPE_BINARY_DOUBLE = { name: 'DB_TYPE_BINARY_DOUBLE' };
+  // Stand-ins: the types accept a number where a DbType goes; the sink only passes these through.
+  readonly NUMBER = 2010;
+  readonly STRING = 2001;
+  readonly DB_TYPE_BINARY_DOUBLE = 2101;
 
   async createPool(attributes: OraclePoolAttributes): Promise<OraclePool> {
     if (attributes.poolMax !== 1) throw new Error('the sink must ask for one connection per writer');
