@@ -9,6 +9,7 @@ import type { AppServices } from './app-services.js';
 import { systemClock, type Clock } from './clock.js';
 import { startHttpServer, type RunningHttpServer } from './http/server.js';
 import { loadPlantFile } from './io/config/yaml-file.js';
+import type { PlantConfig } from './io/config/schema.js';
 import { isStoreEmpty, readPlant } from './io/config/store-sql.js';
 import { protocolOf } from './io/protocols.js';
 import type { Delivery } from './io/sink/delivery/delivery.js';
@@ -24,6 +25,8 @@ import { VERSION } from './version.js';
 export interface RunOptions {
   /** YAML plant file: imported when the store is empty. */
   readonly configFile?: string | undefined;
+  /** A plant already loaded (the demo's, with its simulators' ports): imported when the store is empty. */
+  readonly plant?: PlantConfig | undefined;
   readonly dataDir: string;
   /** 0 = any free port; undefined = no HTTP server. */
   readonly port?: number | undefined;
@@ -64,7 +67,7 @@ export function databasePath(dataDir: string): string {
 export async function startCollector(options: RunOptions): Promise<RunningCollector> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const fileConfig = options.configFile ? loadPlantFile(options.configFile) : undefined;
+  const fileConfig = options.plant ?? (options.configFile ? loadPlantFile(options.configFile) : undefined);
   const dataDir = resolve(options.dataDir);
   const dbPath = databasePath(dataDir);
   if (!fileConfig && !existsSync(dbPath)) {

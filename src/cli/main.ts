@@ -29,11 +29,13 @@ FILE is imported into it first. Values go to the sink named in the configuration
   --port N        HTTP port (default 8080; 0 = any free port)
   --host ADDR     HTTP listen address (default 0.0.0.0)
   --log-level L   trace, debug, info (default), warn, error`,
-  demo: `Usage: jsscada demo [--data DIR] [--port N]
+  demo: `Usage: jsscada demo [--data DIR] [--port N] [--plc-ports auto|A,B,C]
 
 Starts the demo plant's simulated PLCs on loopback and the collector with config/demo.yaml.
   --data DIR      data directory (default ./data)
-  --port N        HTTP port (default 8080)`,
+  --port N        HTTP port (default 8080)
+  --plc-ports P   simulator ports for line1, line2 and pumps (default 5001,5002,5020);
+                  "auto" takes free ports (when those are in use)`,
   import: `Usage: jsscada import FILE [--data DIR]
 
 Validates FILE and makes the store in DIR/jsscada.db hold exactly that plant. Tags keep their
@@ -52,6 +54,7 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'log-level': { type: 'string' },
+  'plc-ports': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
@@ -91,7 +94,7 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
       case 'run':
         return await runCommand({ configFile: values.config, dataDir, port: port ?? 8080, host: values.host, logLevel: values['log-level'] }, io);
       case 'demo':
-        return await demoCommand({ dataDir, port: port ?? 8080, logLevel: values['log-level'] }, io);
+        return await demoCommand({ dataDir, port: port ?? 8080, logLevel: values['log-level'], plcPorts: parsePlcPorts(values['plc-ports']) }, io);
       case 'import':
         return importCommand(requireFile(args[0], 'import'), dataDir, io);
       case 'export':
@@ -123,6 +126,16 @@ class UsageError extends Error {
   ) {
     super(message);
   }
+}
+
+function parsePlcPorts(text: string | undefined): 'auto' | { line1: number; line2: number; pumps: number } | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'auto') return 'auto';
+  const ports = text.split(',').map(Number);
+  if (ports.length !== 3 || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+    throw new UsageError('demo', `--plc-ports takes "auto" or three ports such as 5001,5002,5020, got "${text}"`);
+  }
+  return { line1: ports[0]!, line2: ports[1]!, pumps: ports[2]! };
 }
 
 function requireFile(file: string | undefined, command: string): string {

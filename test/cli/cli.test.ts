@@ -62,7 +62,7 @@ describe('jsscada CLI', () => {
     const bin = join(process.cwd(), 'bin', 'jsscada.js');
     expect(existsSync(join(process.cwd(), 'dist', 'src', 'cli', 'main.js')), 'run "npm run build" first (npm test does)').toBe(true);
     const data = join(tmp, 'demo');
-    const child = spawn(process.execPath, [bin, 'demo', '--data', data, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'demo', '--data', data, '--port', '0', '--plc-ports', 'auto'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
