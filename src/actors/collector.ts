@@ -161,7 +161,7 @@ export class Collector {
     let entry = this.drivers.get(device.name);
     if (!entry) {
       // Drivers and their links bind the device name to their own log lines.
-      const driver = this.deps.protocolOf(device.protocol).createDriver(device, { logger: this.deps.logger });
+      const driver = this.deps.protocolOf(device.protocol).createDriver(device, { logger: this.deps.logger, inspect: this.deps.inspect });
       entry = { config: device, driver };
       this.drivers.set(device.name, entry);
     }

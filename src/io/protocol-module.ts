@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { InspectionEvent } from 'xstate';
 import type { DeviceConfig, TagConfig } from './config/schema.js';
 import type { DeviceDriver } from './driver.js';
 
@@ -17,4 +18,6 @@ export interface ProtocolModule {
 
 export interface DriverContext {
   readonly logger: Logger;
+  /** XState inspection, passed on to the device link's actor. */
+  readonly inspect?: ((event: InspectionEvent) => void) | undefined;
 }

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import type { Logger } from 'pino';
-import { createActor, fromPromise, type Actor, type SnapshotFrom } from 'xstate';
+import { createActor, fromPromise, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { systemClock, type Clock } from '../../clock.js';
 import { createDeviceLinkMachine, type DeviceLinkState } from '../../machines/deviceLink.js';
 import type { DeviceState, DeviceStatus } from '../driver.js';
@@ -16,6 +16,8 @@ export interface DeviceLinkDeps {
   readonly clock?: Clock;
   /** Random in [0, 1) for the reconnect jitter; tests pin it. Default: Math.random. */
   readonly random?: () => number;
+  /** XState inspection (the panel's statechart view of each device's connection). */
+  readonly inspect?: ((event: InspectionEvent) => void) | undefined;
 }
 
 /**
@@ -110,7 +112,10 @@ class Link<S> implements DeviceLink<S> {
     const clock = this.clock;
     this.actor = createActor(machine, {
       clock,
+      // The device name is the actor's id, so the inspector can say which link is which.
+      id: `link:${opts.name}`,
       input: { ...opts, now: () => clock.now(), random: deps.random ?? Math.random },
+      ...(deps.inspect ? { inspect: deps.inspect } : {}),
     });
     // An observer that throws would surface as an uncaught exception (XState reports it on a
     // timer) and take the collector down, hence the guard.

@@ -73,7 +73,7 @@ export function createMcDriver(device: DeviceConfig, ctx: DriverContext, deps: M
       retryDelayMs: device.retryDelayMs,
       concurrency: pipeline ? PIPELINE_DEPTH : 1,
     },
-    { logger: ctx.logger, ...(deps.clock ? { clock: deps.clock } : {}) },
+    { logger: ctx.logger, inspect: ctx.inspect, ...(deps.clock ? { clock: deps.clock } : {}) },
   );
   const plans = new WeakMap<ReadPlan, PlanEntry>();
   const bitRequests = new Map<string, { read: McRequest; write: [McRequest, McRequest] | null; bit: number | undefined }>();

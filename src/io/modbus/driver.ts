@@ -63,7 +63,7 @@ export function createModbusDriver(device: DeviceConfig, ctx: DriverContext, opt
       concurrency: 1,
       ...options.link,
     },
-    { logger: ctx.logger, clock, ...(options.random ? { random: options.random } : {}) },
+    { logger: ctx.logger, clock, inspect: ctx.inspect, ...(options.random ? { random: options.random } : {}) },
   );
   return new ModbusDriver(device, link, clock, ctx.logger.child({ device: device.name }), options.planner);
 }

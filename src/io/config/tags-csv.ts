@@ -1,0 +1,214 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue } from './config-error.js';
+import { tagSchema, type PlantConfig, type PlantInput } from './schema.js';
+
+/**
+ * Tags as CSV, the format plant engineers keep their tag lists in: one row per tag, the group in
+ * the first column, one column per tag field (nested fields as `record.mode`). The columns come
+ * from tagSchema, so a field added to the schema is exported and imported without a change here.
+ * Every error names the CSV line and column, the way the YAML import names file, line and field.
+ */
+
+export const CSV_SOURCE = 'tags.csv';
+
+type Kind = 'number' | 'boolean' | 'text';
+interface Column {
+  readonly name: string;
+  readonly path: readonly string[];
+  readonly kind: Kind;
+}
+
+/** Schema field kinds, looking through optional/default wrappers; nested objects become dotted columns. */
+function columnsOf(shape: Readonly<Record<string, z.ZodType>>, prefix: readonly string[] = []): Column[] {
+  const out: Column[] = [];
+  for (const [key, schema] of Object.entries(shape)) {
+    const inner = unwrap(schema);
+    const path = [...prefix, key];
+    const type = inner.def.type;
+    if (type === 'object') out.push(...columnsOf((inner as z.ZodObject).shape, path));
+    else out.push({ name: path.join('.'), path, kind: type === 'number' || type === 'int' ? 'number' : type === 'boolean' ? 'boolean' : 'text' });
+  }
+  return out;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  while (s.def.type === 'optional' || s.def.type === 'default' || s.def.type === 'nullable') s = (s.def as unknown as { innerType: z.ZodType }).innerType;
+  return s;
+}
+
+export const TAG_COLUMNS: readonly Column[] = columnsOf(tagSchema.shape);
+export const CSV_HEADER: readonly string[] = ['group', ...TAG_COLUMNS.map((c) => c.name)];
+const REQUIRED = ['group', 'name', 'address'];
+
+/** Every tag of the plant, in group order. Empty cells for fields left at their default. */
+export function tagsToCsv(plant: PlantConfig): string {
+  const rows: string[][] = [];
+  for (const group of plant.groups) {
+    for (const tag of group.tags) {
+      rows.push([group.name, ...TAG_COLUMNS.map((c) => cell(valueAt(tag, c.path)))]);
+    }
+  }
+  return stringify(rows, { header: true, columns: [...CSV_HEADER], record_delimiter: 'unix' });
+}
+
+function valueAt(obj: unknown, path: readonly string[]): unknown {
+  let v = obj;
+  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
+}
+
+function cell(v: unknown): string {
+  return v === undefined || v === null ? '' : String(v);
+}
+
+/** One data row of an import, with where it came from. */
+export interface CsvTagRow {
+  readonly line: number;
+  readonly group: string;
+  readonly tag: Record<string, unknown>;
+  /** 1-based column of each field (by dotted name), for error positions. */
+  readonly columnOf: ReadonlyMap<string, number>;
+}
+
+/** Parse an import: header check, cell types. Throws ConfigError naming line and column of every problem. */
+export function parseTagsCsv(text: string): CsvTagRow[] {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { info: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as unknown as typeof records;
+  } catch (err) {
+    const e = err as { message: string; lines?: number; column?: number };
+    throw new ConfigError(CSV_SOURCE, [{ path: '', message: e.message.replace(/^Invalid Record Length: /, ''), line: e.lines, column: typeof e.column === 'number' ? e.column + 1 : undefined }]);
+  }
+  const head = records[0];
+  if (!head) throw new ConfigError(CSV_SOURCE, [{ path: '', message: `empty file: expected a header line (${REQUIRED.join(',')},...)`, line: 1 }]);
+  const issues: ConfigIssue[] = [];
+  const byName = new Map(TAG_COLUMNS.map((c) => [c.name, c]));
+  const columnOf = new Map<string, number>();
+  head.record.forEach((name, i) => {
+    if (columnOf.has(name)) issues.push({ path: name, message: `column "${name}" appears twice`, line: head.info.lines, column: i + 1 });
+    else if (name !== 'group' && !byName.has(name)) issues.push({ path: name, message: `unknown column "${name}" (known: ${CSV_HEADER.join(', ')})`, line: head.info.lines, column: i + 1 });
+    columnOf.set(name, i + 1);
+  });
+  for (const name of REQUIRED) if (!columnOf.has(name)) issues.push({ path: name, message: `missing column "${name}"`, line: head.info.lines });
+  if (issues.length > 0) throw new ConfigError(CSV_SOURCE, issues);
+
+  const rows: CsvTagRow[] = [];
+  for (const { record, info } of records.slice(1)) {
+    if (record.length > head.record.length) {
+      issues.push({ path: '', message: `${record.length} cells, but the header has ${head.record.length} columns`, line: info.lines, column: head.record.length + 1 });
+      continue;
+    }
+    const tag: Record<string, unknown> = {};
+    let group = '';
+    head.record.forEach((name, i) => {
+      const raw = record[i] ?? '';
+      if (name === 'group') return void (group = raw);
+      const column = byName.get(name)!;
+      if (raw === '') return;
+      const value = convert(raw, column.kind);
+      if (value === undefined) {
+        issues.push({ path: name, message: `"${raw}" is not a ${column.kind === 'number' ? 'number' : 'boolean (true/false)'}`, line: info.lines, column: i + 1 });
+        return;
+      }
+      setAt(tag, column.path, value);
+    });
+    if (group === '') issues.push({ path: 'group', message: 'the group is empty', line: info.lines, column: columnOf.get('group') });
+    rows.push({ line: info.lines, group, tag, columnOf });
+  }
+  if (issues.length > 0) throw new ConfigError(CSV_SOURCE, issues);
+  return rows;
+}
+
+function convert(raw: string, kind: Kind): unknown {
+  if (kind === 'text') return raw;
+  if (kind === 'boolean') return /^(true|1|yes)$/i.test(raw) ? true : /^(false|0|no)$/i.test(raw) ? false : undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function setAt(obj: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let target = obj;
+  for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+  target[path[path.length - 1]!] = value;
+}
+
+export type CsvImportMode = 'replace' | 'merge';
+
+export interface CsvImportResult {
+  /** Groups whose tags the import touched. */
+  readonly groups: readonly string[];
+  readonly rows: number;
+  /** Where a plant-level validation issue came from in the CSV (for locateCsvIssues). */
+  readonly locate: (path: string) => { line: number; column: number | undefined } | undefined;
+}
+
+/**
+ * Apply parsed rows to a plant. `replace`: each group named in the CSV gets exactly its rows, in
+ * order (groups not named keep their tags). `merge`: rows update the tag of the same name in their
+ * group or are appended; other tags stay.
+ */
+export function applyTagsCsv(plant: PlantInput, rows: readonly CsvTagRow[], mode: CsvImportMode): { plant: PlantInput; result: CsvImportResult } {
+  const groups = plant.groups ?? [];
+  const issues: ConfigIssue[] = [];
+  const seen = new Map<string, number>();
+  const byGroup = new Map<string, CsvTagRow[]>();
+  for (const row of rows) {
+    const name = String(row.tag.name ?? '');
+    if (!groups.some((g) => g.name === row.group)) {
+      const known = groups.map((g) => g.name).join(', ') || 'none';
+      issues.push({ path: 'group', message: `unknown group "${row.group}" (groups: ${known}); create it first`, line: row.line, column: row.columnOf.get('group') });
+      continue;
+    }
+    const first = seen.get(name);
+    if (name !== '' && first !== undefined) {
+      issues.push({ path: 'name', message: `tag "${name}" also appears on line ${first}`, line: row.line, column: row.columnOf.get('name') });
+      continue;
+    }
+    seen.set(name, row.line);
+    let list = byGroup.get(row.group);
+    if (!list) byGroup.set(row.group, (list = []));
+    list.push(row);
+  }
+  if (issues.length > 0) throw new ConfigError(CSV_SOURCE, issues);
+
+  const origin = new Map<string, CsvTagRow>(); // "g.t" plant index -> row
+  groups.forEach((group, g) => {
+    const list = byGroup.get(group.name);
+    if (!list) return;
+    if (mode === 'replace') group.tags = list.map((r) => r.tag as typeof group.tags[number]);
+    else {
+      for (const row of list) {
+        const t = group.tags.findIndex((x) => x.name === row.tag.name);
+        if (t >= 0) group.tags[t] = row.tag as typeof group.tags[number];
+        else group.tags.push(row.tag as typeof group.tags[number]);
+      }
+    }
+    group.tags.forEach((tag, t) => {
+      const row = list.find((r) => r.tag === tag);
+      if (row) origin.set(`${g}.${t}`, row);
+    });
+  });
+  const locate = (path: string): { line: number; column: number | undefined } | undefined => {
+    const m = /^groups\[(\d+)\]\.tags\[(\d+)\](?:\.(.+))?$/.exec(path);
+    const row = m ? origin.get(`${m[1]}.${m[2]}`) : undefined;
+    if (!m || !row) return undefined;
+    return { line: row.line, column: m[3] !== undefined ? row.columnOf.get(m[3]) : undefined };
+  };
+  return { plant, result: { groups: [...byGroup.keys()], rows: rows.length, locate } };
+}
+
+/** Re-address a whole-plant validation error to the CSV's lines and columns where it can. */
+export function locateCsvIssues(error: ConfigError, locate: CsvImportResult['locate']): ConfigError {
+  return new ConfigError(
+    CSV_SOURCE,
+    error.issues.map((issue) => {
+      const at = locate(issue.path);
+      if (!at) return issue;
+      const field = /\.tags\[\d+\]\.(.+)$/.exec(issue.path)?.[1] ?? issue.path;
+      return { path: field, message: issue.message, line: at.line, column: at.column };
+    }),
+  );
+}
