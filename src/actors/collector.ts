@@ -46,6 +46,8 @@ export type CommandResult = { ok: true } | { ok: false; refusal: StartRefusal | 
 
 export interface TriggerOutcome {
   readonly accepted: boolean;
+  /** Why a trigger was not accepted: within 1 s of the last one, or a poll (or backoff) in progress. */
+  readonly reason?: 'debounce' | 'busy';
   /** Set when the poll finished within the wait. */
   readonly ok?: boolean;
   readonly tagCount?: number;
@@ -189,8 +191,12 @@ export class Collector {
     }
   }
 
+  private stopping = false;
+
+  /** Polling can be controlled: the engine runs and the collector is not shutting down. */
   get ready(): boolean {
-    return this.engine.getSnapshot().value === 'ready';
+    const snap = this.engine.getSnapshot();
+    return !this.stopping && snap.status === 'active' && snap.value === 'ready';
   }
 
   startGroup(name: string): CommandResult {
@@ -224,10 +230,13 @@ export class Collector {
     if (entry.def.mode !== 'handshake') return { ok: false, refusal: { code: 'not-handshake', message: `group "${name}" polls on a FIXED schedule; only HANDSHAKE groups take triggers` } };
     const ref = entry.ref;
     if (!ref || topState(ref.getSnapshot().value) === 'idle') return { ok: false, refusal: { code: 'not-running', message: `group "${name}" is not running` } };
-    const before = ref.getSnapshot().context.counters;
+    const snapBefore = ref.getSnapshot();
+    const before = snapBefore.context.counters;
+    // A group reading or backing off is busy; an idle-waiting one refuses only within its debounce.
+    const busy = topState(snapBefore.value) !== 'polling' || JSON.stringify(snapBefore.value) !== JSON.stringify({ polling: 'waiting' });
     ref.send({ type: 'group.trigger' });
     const after = ref.getSnapshot().context.counters;
-    if (after.triggersAccepted === before.triggersAccepted) return { ok: true, outcome: { accepted: false } };
+    if (after.triggersAccepted === before.triggersAccepted) return { ok: true, outcome: { accepted: false, reason: busy ? 'busy' : 'debounce' } };
     if (waitMs <= 0) return { ok: true, outcome: { accepted: true } };
     const outcome = await new Promise<TriggerOutcome>((resolve) => {
       const done = (): boolean => {
@@ -319,6 +328,7 @@ export class Collector {
 
   /** Stop polling (reads in flight finish, 5 s at most), write out the buffer, close everything. */
   async shutdown(options: { drainTimeoutMs?: number } = {}): Promise<{ drained: boolean; unwritten: number }> {
+    this.stopping = true;
     for (const w of this.watchers.values()) w.stop();
     this.watchers.clear();
     this.stopAll();

@@ -1,21 +1,135 @@
-import { Hono } from 'hono';
-import type { Collector } from '../actors/collector.js';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import type { Logger } from 'pino';
+import type { AppServices } from '../app-services.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { ServerConfig } from '../io/config/schema.js';
+import { errorResponder, validationHook } from './error-handler.js';
+import { ApiError } from './errors.js';
+import { PlantMetrics } from './metrics.js';
+import { bearerAuth } from './middleware/auth.js';
+import { limitBody } from './middleware/body-limit.js';
+import { requestLog } from './middleware/request-log.js';
+import type { App, AppEnv, RouteContext } from './route-context.js';
+import { registerConfigIoRoutes } from './routes/config-io.js';
+import { registerDeviceRoutes } from './routes/devices.js';
+import { registerDocsRoutes } from './routes/docs.js';
+import { registerGroupRoutes } from './routes/groups.js';
+import { registerHistoryRoutes } from './routes/history.js';
+import { registerOpsRoutes } from './routes/ops.js';
+import { registerPollingRoutes } from './routes/polling.js';
+import { registerStreamRoutes, STREAM_PATHS } from './routes/streams.js';
+import { registerTagRoutes } from './routes/tags.js';
+import { bufferWriterMetrics, registerWriterRoutes } from './routes/writer.js';
+import { BEARER } from './schemas/common.js';
+import type { WriterMetrics } from './schemas/status.js';
+import { Streams, type StreamTuning } from './sse/streams.js';
 
-export interface HttpDeps {
-  /** Null until the collector is up: the API answers 503 "engine not ready" meanwhile. */
-  readonly collector: () => Collector | null;
-  readonly version: string;
+export interface HttpAppOptions {
+  readonly server: ServerConfig;
+  /** The bearer token (resolveToken); required even when reads are open. */
+  readonly token: string;
+  readonly logger: Logger;
+  readonly clock?: Clock | undefined;
+  /** GET /api/writer/metrics; defaults to what the buffer knows. Extend it with delivery metrics. */
+  readonly writerMetrics?: (() => WriterMetrics) | undefined;
+  /** Trigger: default wait for the poll's outcome. */
+  readonly triggerWaitMs?: number | undefined;
+  /** Stream timing (tests shorten it). */
+  readonly streams?: Omit<StreamTuning, 'clock'> | undefined;
 }
 
-/** The HTTP API (minimal for now: health and polling status; the full API comes with src/http routes). */
-export function createHttpApp(deps: HttpDeps): Hono {
-  const app = new Hono();
-  app.get('/health', (c) => c.json({ status: 'ok', version: deps.version }));
-  app.get('/api/polling/status', (c) => {
-    const collector = deps.collector();
-    if (!collector || !collector.ready) return c.json({ error: { code: 'NOT_READY', message: 'engine not ready' } }, 503);
-    return c.json({ groups: collector.groupStatuses(), buffer: collector.buffer.status() });
+export interface HttpApp {
+  readonly app: App;
+  readonly fetch: App['fetch'];
+  readonly request: App['request'];
+  readonly streams: Streams;
+  readonly metrics: PlantMetrics;
+  /** The OpenAPI document served at /openapi.json. */
+  document(): ReturnType<App['getOpenAPIDocument']>;
+  /** End the streams, stop their timers and the metrics subscription. The app answers no more streams. */
+  close(): void;
+}
+
+/** Open whatever server.protectReads says: probes and the API description. */
+const OPEN_PATHS = /^\/(health|ready|openapi\.json|docs(\/.*)?)$/;
+
+/** The HTTP API on a running collector's services (src/app.ts starts it through startHttpServer). */
+export function createHttpApp(services: AppServices, options: HttpAppOptions): HttpApp {
+  const clock = options.clock ?? systemClock;
+  const { server, logger } = options;
+  const app: App = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const streams = new Streams(services, server, { clock, ...options.streams });
+  const metrics = new PlantMetrics(services, streams);
+  const ctx: RouteContext = {
+    services,
+    streams,
+    metrics,
+    clock,
+    writerMetrics: options.writerMetrics ?? bufferWriterMetrics(services.collector),
+    readSecurity: server.protectReads ? BEARER : undefined,
+    triggerWaitMs: options.triggerWaitMs ?? 5_000,
+  };
+
+  app.use(requestLog(logger));
+  if (server.corsOrigins.length > 0) {
+    app.use(
+      cors({
+        // "*" in the list opens the API to any origin (a LAN panel served from another host).
+        origin: server.corsOrigins.includes('*') ? '*' : [...server.corsOrigins],
+        allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+        exposeHeaders: ['Location', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(limitBody(server.bodyLimitBytes));
+  app.use(bearerAuth({ token: options.token, protectReads: server.protectReads, isOpen: (p) => OPEN_PATHS.test(p), queryTokenPaths: new Set(STREAM_PATHS) }));
+
+  registerOpsRoutes(app, ctx);
+  let doc: ReturnType<App['getOpenAPIDocument']> | undefined;
+  const document = () => (doc ??= buildDocument(app, services.version));
+  registerDocsRoutes(app, document);
+  registerStreamRoutes(app, ctx);
+  registerPollingRoutes(app, ctx);
+  registerDeviceRoutes(app, ctx);
+  registerGroupRoutes(app, ctx);
+  registerTagRoutes(app, ctx);
+  registerHistoryRoutes(app, ctx);
+  registerConfigIoRoutes(app, ctx);
+  registerWriterRoutes(app, ctx);
+
+  const respond = errorResponder(logger);
+  app.onError(respond);
+  app.notFound((c) => respond(new ApiError(404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path} (see /docs)`), c));
+
+  return {
+    app,
+    fetch: app.fetch,
+    request: app.request,
+    streams,
+    metrics,
+    document,
+    close: () => {
+      streams.close();
+      metrics.close();
+    },
+  };
+}
+
+function buildDocument(app: App, version: string) {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'server.token, JSSCADA_TOKEN, or the token generated at first start (<dataDir>/http-token)',
   });
-  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
-  return app;
+  return app.getOpenAPIDocument({
+    openapi: '3.0.3',
+    info: {
+      title: 'JSScada collector API',
+      version,
+      description: 'Polling control, live values, configuration (applied hot), streams and metrics. Errors are always `{ "error": { "code", "message", "field"? } }`.',
+    },
+  });
 }

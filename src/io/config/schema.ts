@@ -18,7 +18,8 @@ export type Protocol = (typeof PROTOCOLS)[number];
 
 export const deviceSchema = z
   .object({
-    name,
+    // "stream" is the path of the devices' live stream (/api/devices/stream).
+    name: name.refine((n) => n !== 'stream', '"stream" is reserved (GET /api/devices/stream)'),
     /** mc3e / mc4e: Mitsubishi MC protocol (SLMP); modbus: Modbus TCP; sim: in-process demo/test driver. */
     protocol: z.enum(PROTOCOLS),
     host: z.string().min(1).default('127.0.0.1'),
