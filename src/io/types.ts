@@ -17,6 +17,20 @@ export const DATA_TYPES = [
 ] as const;
 export type DataType = (typeof DATA_TYPES)[number];
 
+/** Small integer per data type, for the typed arrays of read plans (both protocols). */
+export const TYPE_CODE = {
+  bit: 0,
+  int16: 1,
+  uint16: 2,
+  int32: 3,
+  uint32: 4,
+  float32: 5,
+  float64: 6,
+  bcd16: 7,
+  string: 8,
+} as const satisfies Record<DataType, number>;
+export type TypeCode = (typeof TYPE_CODE)[DataType];
+
 /** Order of the 16-bit words inside a 32/64-bit value. `low` = low word first (Mitsubishi's native order). */
 export type WordOrder = 'low' | 'high';
 

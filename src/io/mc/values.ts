@@ -13,19 +13,8 @@ import type { DataType, WordOrder } from '../types.js';
 export type NumericType = Exclude<DataType, 'bit' | 'string'>;
 export type ByteOrder = 'little' | 'big';
 
-/** Small integer per data type, for typed-array plans. */
-export const TYPE_CODE = {
-  bit: 0,
-  int16: 1,
-  uint16: 2,
-  int32: 3,
-  uint32: 4,
-  float32: 5,
-  float64: 6,
-  bcd16: 7,
-  string: 8,
-} as const satisfies Record<DataType, number>;
-export type TypeCode = (typeof TYPE_CODE)[DataType];
+import { TYPE_CODE, type TypeCode } from '../types.js';
+export { TYPE_CODE, type TypeCode };
 
 const scratch = new DataView(new ArrayBuffer(8));
 
