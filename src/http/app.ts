@@ -14,6 +14,7 @@ import type { App, AppEnv, RouteContext } from './route-context.js';
 import { registerConfigIoRoutes } from './routes/config-io.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { registerDocsRoutes } from './routes/docs.js';
+import { defaultPanelDir, registerPanel } from './panel.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { registerHistoryRoutes } from './routes/history.js';
 import { registerOpsRoutes } from './routes/ops.js';
@@ -37,6 +38,8 @@ export interface HttpAppOptions {
   readonly triggerWaitMs?: number | undefined;
   /** Stream timing (tests shorten it). */
   readonly streams?: Omit<StreamTuning, 'clock'> | undefined;
+  /** The built operator panel served at /; default ui/dist; null = no panel. */
+  readonly panelDir?: string | null | undefined;
 }
 
 export interface HttpApp {
@@ -99,6 +102,8 @@ export function createHttpApp(services: AppServices, options: HttpAppOptions): H
   registerHistoryRoutes(app, ctx);
   registerConfigIoRoutes(app, ctx);
   registerWriterRoutes(app, ctx);
+  // Last: the panel answers every other GET (its client routes fall back to index.html).
+  if (options.panelDir !== null) registerPanel(app, options.panelDir ?? defaultPanelDir());
 
   const respond = errorResponder(logger);
   app.onError(respond);
