@@ -1,6 +1,6 @@
 import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { engineMachine, startRefusal, type GroupDef, type StartRefusal } from '../machines/engine.js';
 import { pollGroupMachine, topState, type ReadInput, type ReadOutput } from '../machines/pollGroup.js';
 import type { StoredPlant } from '../io/config/store-sql.js';
@@ -40,6 +40,11 @@ export interface CollectorDeps {
   readonly protocolOf: (protocol: DeviceConfig['protocol']) => ProtocolModule;
   /** XState inspection (the panel's statechart view). */
   readonly inspect?: ((event: InspectionEvent) => void) | undefined;
+  /**
+   * Wall-clock epoch ms for the values' timestamps. Default: Date.now with the system clock (a
+   * historian's times must follow the plant's clock), the test clock's now() otherwise.
+   */
+  readonly stamp?: (() => number) | undefined;
 }
 
 export type CommandResult = { ok: true } | { ok: false; refusal: StartRefusal | { code: 'not-running' | 'not-handshake' | 'not-ready'; message: string } };
@@ -67,12 +72,18 @@ export class Collector {
   private readonly engine: Actor<typeof engineMachine>;
   private plant: StoredPlant;
   private readonly watchers = new Map<string, HandshakeWatcher>();
+  /** Last timestamp given to each group's values: a wall-clock step back never repeats one. */
+  private readonly lastStamp = new Map<string, number>();
+  /** Reads in flight, so a stop can wait for their rows before draining the buffer. */
+  private readonly reads = new Set<Promise<unknown>>();
+  private readonly stampNow: () => number;
 
   constructor(
     plant: StoredPlant,
     private readonly deps: CollectorDeps,
   ) {
     this.plant = plant;
+    this.stampNow = deps.stamp ?? (deps.clock === systemClock ? Date.now : () => deps.clock.now());
     const { collector } = plant.plant;
     this.buffer = new BufferActor(deps.sink, { capacity: collector.bufferCapacity, flushIntervalMs: collector.flushIntervalMs, flushRows: collector.flushRows, batchMaxRows: collector.batchMaxRows }, deps);
     const group = pollGroupMachine.provide({ actors: { readTags: fromPromise<ReadOutput, ReadInput>(({ input, signal }) => this.readGroup(input, signal)) } });
@@ -171,19 +182,44 @@ export class Collector {
   }
 
   /** The read actor of every group: read the plan, hand the batch to the buffer. */
-  private async readGroup(input: ReadInput, signal: AbortSignal): Promise<ReadOutput> {
+  private readGroup(input: ReadInput, signal: AbortSignal): Promise<ReadOutput> {
+    const read = this.readOnce(input, signal);
+    this.reads.add(read);
+    void read.then(
+      () => this.reads.delete(read),
+      () => this.reads.delete(read),
+    );
+    return read;
+  }
+
+  /**
+   * One timestamp per poll, from one clock for every protocol, taken when the read starts, and
+   * strictly increasing per group: after a wall-clock step back no (tag, ts) repeats, so the
+   * sink's natural key never swallows a value as a duplicate.
+   */
+  private stamp(group: string): number {
+    const ts = Math.max(Math.round(this.stampNow()), (this.lastStamp.get(group) ?? Number.NEGATIVE_INFINITY) + 1);
+    this.lastStamp.set(group, ts);
+    return ts;
+  }
+
+  private async readOnce(input: ReadInput, signal: AbortSignal): Promise<ReadOutput> {
     const runtime = this.groups.get(input.group);
     if (!runtime) throw new Error(`group "${input.group}" is not configured`);
+    const ts = this.stamp(input.group);
     try {
-      const batch = await runtime.driver.read(runtime.plan, signal);
+      const read = await runtime.driver.read(runtime.plan, signal);
+      const batch = read.ts === ts ? read : { ...read, ts };
       runtime.lastBatch = batch;
       const recorded = runtime.filter.apply(batch);
       if (recorded.tagIds.length > 0) this.buffer.push(recorded);
       return { tagCount: batch.tagIds.length };
     } catch (err) {
+      // Our own cancellation (a stop, a removed group) says nothing about the device: no row.
+      if (signal.aborted) throw err instanceof Error ? err : new Error(describeError(err));
       // A failed read is recorded too: one bad-quality row per tag, so trends show the gap and why.
       const quality = err instanceof DeviceError ? Quality.BAD_DEVICE : err instanceof CommError ? Quality.BAD_COMM : Quality.BAD_CONFIG;
-      const batch = failedBatch(runtime.plan.tags, Math.round(this.deps.clock.now()), quality);
+      const batch = failedBatch(runtime.plan.tags, ts, quality);
       runtime.lastBatch = batch;
       const recorded = runtime.filter.apply(batch);
       if (recorded.tagIds.length > 0) this.buffer.push(recorded);
@@ -334,6 +370,9 @@ export class Collector {
     this.stopAll();
     await this.waitIdle(5000);
     this.engine.stop();
+    // engine.stop aborted any read still in flight: let those settle (bounded) so that whatever
+    // they hand to the buffer is drained too, not stranded after the drain.
+    await this.settleReads(2000);
     const drained = await this.buffer.drain(options.drainTimeoutMs ?? 10_000);
     const status = this.buffer.status();
     const unwritten = status.size + status.inFlight;
@@ -342,6 +381,17 @@ export class Collector {
     await Promise.all([...this.drivers.values()].map((d) => d.driver.close().catch(() => undefined)));
     this.drivers.clear();
     return { drained, unwritten };
+  }
+
+  private settleReads(timeoutMs: number): Promise<void> {
+    if (this.reads.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = this.deps.clock.setTimeout(resolve, timeoutMs);
+      void Promise.allSettled([...this.reads]).then(() => {
+        this.deps.clock.clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private waitIdle(timeoutMs: number): Promise<void> {

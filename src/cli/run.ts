@@ -27,7 +27,8 @@ export function untilSignal(running: Pick<RunningCollector, 'stop'>, logger: { i
         .stop()
         .then(async (result) => {
           await onStop?.();
-          resolve(result.drained ? 0 : 1);
+          // Exit 0 only when every collected row reached the database or the spool.
+          resolve(result.drained && result.unwritten === 0 ? 0 : 1);
         })
         .catch(() => resolve(1));
     };

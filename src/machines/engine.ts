@@ -39,6 +39,9 @@ export interface GroupEntry {
   readonly generation: number;
   readonly crashes: number;
   readonly lastCrash: string | null;
+  /** When it last crashed, and the crashes since it last ran STABLE_MS without one (drives the backoff). */
+  readonly lastCrashAt?: number | undefined;
+  readonly recentCrashes?: number | undefined;
   /** The crashed group was polling: poll again after the restart. */
   readonly resume: boolean;
   /** Counters of the crashed actor, carried into its successor. */
@@ -71,6 +74,9 @@ export type EngineEvent =
 export type EngineEmitted =
   | { type: 'group.crashed'; name: string; error: unknown; crashes: number; restartInMs: number }
   | { type: 'group.startRefused'; name: string; reason: string };
+
+/** A group that ran this long without crashing starts its restart backoff from the beginning again. */
+export const STABLE_MS = 10 * 60_000;
 
 export function childId(name: string, generation: number): string {
   return `${name}#${generation}`;
@@ -187,13 +193,16 @@ export const engineMachine = setup({
       if (!entry || !entry.ref || entry.ref.id !== id) return;
       const error = 'error' in event ? event.error : undefined;
       const crashes = entry.crashes + 1;
-      const restartInMs = backoffDelay(crashes, context.restartInitialMs, context.restartMaxMs, context.random);
+      const now = context.now();
+      const stable = entry.lastCrashAt === undefined || now - entry.lastCrashAt >= STABLE_MS;
+      const recentCrashes = stable ? 1 : (entry.recentCrashes ?? 0) + 1;
+      const restartInMs = backoffDelay(recentCrashes, context.restartInitialMs, context.restartMaxMs, context.random);
       // The crashed actor's last context survives in its error snapshot: keep counters and intent.
       const last = entry.ref.getSnapshot();
       enqueue.assign(({ context: c }) => ({
         groups: {
           ...c.groups,
-          [name]: { ...entry, ref: null, crashes, lastCrash: error instanceof Error ? error.message : String(error), resume: true, lastCounters: last.context.counters },
+          [name]: { ...entry, ref: null, crashes, recentCrashes, lastCrashAt: now, lastCrash: error instanceof Error ? error.message : String(error), resume: true, lastCounters: last.context.counters },
         },
       }));
       enqueue.emit({ type: 'group.crashed', name, error, crashes, restartInMs });

@@ -171,7 +171,9 @@ export const pollGroupMachine = setup({
     now: input.now,
     random: input.random ?? Math.random,
     backoffInitialMs: input.backoffInitialMs ?? 1000,
-    backoffMaxMs: input.backoffMaxMs ?? 30_000,
+    // Short: the device link already paces reconnects (up to 30 s). A long group backoff on top
+    // would compound with it and delay recovery long after the PLC is back.
+    backoffMaxMs: input.backoffMaxMs ?? 5_000,
     triggerDebounceMs: input.triggerDebounceMs ?? 1000,
     stopTimeoutMs: input.stopTimeoutMs ?? 5000,
     counters: { ...ZERO, ...input.counters },

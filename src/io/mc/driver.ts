@@ -160,6 +160,7 @@ export function createMcDriver(device: DeviceConfig, ctx: DriverContext, deps: M
     },
 
     status: () => link.status(),
+    queueDepth: () => link.queueDepth(),
     close: () => link.close(),
   };
 }

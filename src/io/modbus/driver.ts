@@ -159,6 +159,10 @@ class ModbusDriver implements DeviceDriver {
     return this.link.status();
   }
 
+  queueDepth(): number {
+    return this.link.queueDepth();
+  }
+
   close(): Promise<void> {
     return this.link.close();
   }

@@ -84,13 +84,16 @@ export class McServer {
     const { faults } = this.options;
     if (this.sockets.size >= faults.maxConnections) {
       this.stats.rejected++;
-      if (faults.excessConnection === 'reset') socket.resetAndDestroy();
-      else if (faults.excessConnection === 'close') socket.end();
-      else {
-        this.extra.add(socket);
-        socket.on('data', () => {});
-        socket.once('close', () => this.extra.delete(socket));
+      if (faults.excessConnection === 'reset') {
+        socket.resetAndDestroy();
+        return;
       }
+      // Tracked and read either way: a refused client's EOF must be consumed for the socket to
+      // close, and close()/dropConnections() must be able to destroy it.
+      this.extra.add(socket);
+      socket.on('data', () => {});
+      socket.once('close', () => this.extra.delete(socket));
+      if (faults.excessConnection === 'close') socket.end();
       return;
     }
     this.sockets.add(socket);
