@@ -18,7 +18,7 @@ import { blockTags, closeLater, expectedValue, fillMc, fillModbus, plantOf, star
  * one poll, heap bounded, no group crash.
  *
  * The device links are reached through a spy on createDeviceLink (the drivers do not expose
- * their queue depth: see the it.fails test at the end).
+ * their queue depth: see the queueDepth test at the end).
  */
 const links = vi.hoisted(() => new Map<string, { queueDepth(): number }>());
 vi.mock('../../src/io/link/device-link.js', async (importOriginal) => {

@@ -27,7 +27,7 @@ import { closeLater, fillMc, plantOf, wordTags } from './support/plants.js';
  *     reach SQLite, so it ends in the CSV spool; still exit 0 and unwritten 0, and database +
  *     spool hold every row the run handed to delivery;
  *  3. the next start replays that spool: the database then holds every row of runs 1-3.
- * Then a stop while a PLC is silent mid-read, and (it.fails) the race that strands the rows of
+ * Then a stop while a PLC is silent mid-read, and the race that used to strand the rows of
  * a read the stop aborted.
  */
 const RUN_MS = pick(2_500, 30_000);
