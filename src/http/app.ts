@@ -56,6 +56,8 @@ export interface HttpApp {
 
 /** Open whatever server.protectReads says: probes and the API description. */
 const OPEN_PATHS = /^\/(health|ready|openapi\.json|docs(\/.*)?)$/;
+/** The panel's own files hold no plant data: open even with protectReads (it asks for the token on a 401). */
+const DATA_PATHS = /^\/(api|metrics)(\/|$)/;
 
 /** The HTTP API on a running collector's services (src/app.ts starts it through startHttpServer). */
 export function createHttpApp(services: AppServices, options: HttpAppOptions): HttpApp {
@@ -88,7 +90,7 @@ export function createHttpApp(services: AppServices, options: HttpAppOptions): H
     );
   }
   app.use(limitBody(server.bodyLimitBytes));
-  app.use(bearerAuth({ token: options.token, protectReads: server.protectReads, isOpen: (p) => OPEN_PATHS.test(p), queryTokenPaths: new Set(STREAM_PATHS) }));
+  app.use(bearerAuth({ token: options.token, protectReads: server.protectReads, isOpen: (p) => OPEN_PATHS.test(p) || !DATA_PATHS.test(p), queryTokenPaths: new Set(STREAM_PATHS) }));
 
   registerOpsRoutes(app, ctx);
   let doc: ReturnType<App['getOpenAPIDocument']> | undefined;

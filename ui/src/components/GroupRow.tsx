@@ -1,0 +1,112 @@
+import { Show } from 'solid-js';
+import { formatAge, formatCount, formatDuration, formatInterval, formatPercent, toMs } from '../lib/format.js';
+import { groupStateTone } from '../lib/levels.js';
+import type { GroupStatus } from '../lib/schemas/status.js';
+import { StatePill } from './StatePill.js';
+
+export type GroupAction = 'start' | 'stop' | 'trigger';
+
+export interface GroupRowProps {
+  readonly group: GroupStatus;
+  readonly now: number;
+  /** The action waiting for the server's answer, if any. */
+  readonly busy: GroupAction | null;
+  readonly onAction: (action: GroupAction) => void;
+}
+
+/**
+ * One polling group. The row is built once; each cell follows its own field, so a counter that
+ * moves updates one text node. Two lines per row always (name, then device or the last error):
+ * an error appearing does not change the row's height.
+ */
+export function GroupRow(props: GroupRowProps) {
+  const running = () => props.group.state !== 'idle';
+  const handshake = () => props.group.mode === 'HANDSHAKE';
+  const lastPoll = () => toMs(props.group.lastPollAt);
+  const rate = () => props.group.successRate;
+  const rateTone = () => {
+    const r = rate();
+    if (r === null) return '';
+    return r >= 0.999 ? '' : r >= 0.95 ? 'warn-text' : 'error-text';
+  };
+  return (
+    <tr data-group={props.group.name} data-state={props.group.state}>
+      <td class="group-cell">
+        <div class="group-name">{props.group.name}</div>
+        <Show
+          when={props.group.lastError ?? props.group.lastCrash}
+          fallback={
+            <div class="sub muted">
+              {props.group.device} · {props.group.tagCount} tags · {props.group.requestsPerPoll} req/poll
+            </div>
+          }
+        >
+          {(err) => (
+            <div class="sub error-text" title={err()}>
+              {err()}
+            </div>
+          )}
+        </Show>
+      </td>
+      <td>
+        <div>{handshake() ? 'Handshake' : 'Fixed'}</div>
+        <Show when={handshake()} fallback={<div class="sub muted num">{props.group.counters.skippedSlots > 0 ? `${formatCount(props.group.counters.skippedSlots)} skipped` : ' '}</div>}>
+          <div class="sub muted num" title={`${formatCount(props.group.counters.triggersIgnored)} triggers ignored`}>
+            <span data-testid="triggers">{formatCount(props.group.counters.triggersAccepted)}</span> {props.group.counters.triggersAccepted === 1 ? 'trigger' : 'triggers'}
+          </div>
+        </Show>
+      </td>
+      <td>
+        <StatePill tone={groupStateTone(props.group.state)} text={props.group.state} />
+      </td>
+      <td class="right num">{handshake() ? 'on trigger' : formatInterval(props.group.intervalMs)}</td>
+      <td class="right num" title={props.group.lastPollAt ?? 'never'}>
+        {formatAge(lastPoll(), props.now)}
+      </td>
+      <td class="right num">{formatDuration(props.group.lastDurationMs)}</td>
+      <td class="right num" data-testid="polls-ok">
+        {formatCount(props.group.counters.pollsOk)}
+      </td>
+      <td class="right num" classList={{ 'error-text': props.group.counters.errors > 0 }} data-testid="errors">
+        {formatCount(props.group.counters.errors)}
+      </td>
+      <td class={`right num ${rateTone()}`}>{formatPercent(rate())}</td>
+      <td>
+        <div class="actions">
+        <button
+          type="button"
+          class="btn go small"
+          disabled={running() || props.busy !== null}
+          aria-busy={props.busy === 'start'}
+          aria-label={`Start group ${props.group.name}`}
+          onClick={() => props.onAction('start')}
+        >
+          Start
+        </button>
+        <button
+          type="button"
+          class="btn stop small"
+          disabled={!running() || props.busy !== null}
+          aria-busy={props.busy === 'stop'}
+          aria-label={`Stop group ${props.group.name}`}
+          onClick={() => props.onAction('stop')}
+        >
+          Stop
+        </button>
+        <Show when={handshake()}>
+          <button
+            type="button"
+            class="btn primary small"
+            disabled={!running() || props.busy !== null}
+            aria-busy={props.busy === 'trigger'}
+            aria-label={`Trigger one poll of group ${props.group.name}`}
+            onClick={() => props.onAction('trigger')}
+          >
+            Trigger
+          </button>
+        </Show>
+        </div>
+      </td>
+    </tr>
+  );
+}
