@@ -77,6 +77,7 @@ export class Collector {
   /** Reads in flight, so a stop can wait for their rows before draining the buffer. */
   private readonly reads = new Set<Promise<unknown>>();
   private readonly stampNow: () => number;
+  private readonly pollListeners = new Set<(group: string, durationMs: number, ok: boolean) => void>();
 
   constructor(
     plant: StoredPlant,
@@ -203,12 +204,26 @@ export class Collector {
     return ts;
   }
 
+  /** Called after every completed read (not our own cancellations): the /metrics histogram. */
+  onPoll(listener: (group: string, durationMs: number, ok: boolean) => void): () => void {
+    this.pollListeners.add(listener);
+    return () => this.pollListeners.delete(listener);
+  }
+
+  private notifyPoll(group: string, startedAt: number, ok: boolean): void {
+    if (this.pollListeners.size === 0) return;
+    const durationMs = this.deps.clock.now() - startedAt;
+    for (const l of this.pollListeners) l(group, durationMs, ok);
+  }
+
   private async readOnce(input: ReadInput, signal: AbortSignal): Promise<ReadOutput> {
     const runtime = this.groups.get(input.group);
     if (!runtime) throw new Error(`group "${input.group}" is not configured`);
     const ts = this.stamp(input.group);
+    const startedAt = this.deps.clock.now();
     try {
       const read = await runtime.driver.read(runtime.plan, signal);
+      this.notifyPoll(input.group, startedAt, true);
       const batch = read.ts === ts ? read : { ...read, ts };
       runtime.lastBatch = batch;
       const recorded = runtime.filter.apply(batch);
@@ -217,6 +232,7 @@ export class Collector {
     } catch (err) {
       // Our own cancellation (a stop, a removed group) says nothing about the device: no row.
       if (signal.aborted) throw err instanceof Error ? err : new Error(describeError(err));
+      this.notifyPoll(input.group, startedAt, false);
       // A failed read is recorded too: one bad-quality row per tag, so trends show the gap and why.
       const quality = err instanceof DeviceError ? Quality.BAD_DEVICE : err instanceof CommError ? Quality.BAD_COMM : Quality.BAD_CONFIG;
       const batch = failedBatch(runtime.plan.tags, ts, quality);

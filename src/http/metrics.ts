@@ -7,12 +7,11 @@ import type { Streams } from './sse/streams.js';
  * GET /metrics (Prometheus text format). A private Registry per app instance: no global state,
  * so two apps (or two tests) never share or double-register a metric. Counters mirror the
  * collector's own totals at scrape time (set, not incremented here); the poll duration histogram
- * is fed by the inspection hub, which sees every group snapshot, so no hot-path hook is needed.
+ * is fed by the collector's onPoll hook after each completed read.
  */
 export class PlantMetrics {
   readonly registry = new Registry();
   private scrape: { groups: GroupStatus[]; devices: ReturnType<AppServices['collector']['devices']>; buffer: ReturnType<AppServices['collector']['buffer']['status']> } | null = null;
-  private readonly pollTotals = new Map<string, number>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -88,17 +87,9 @@ export class PlantMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: r,
     });
-    this.unsubscribe = services.inspection.subscribe((rec) => {
-      if (rec.kind === 'stopped') return void this.pollTotals.delete(rec.actorId);
-      if (rec.kind !== 'snapshot' || rec.machine !== 'pollGroup') return;
-      const ctx = rec.context as { name?: unknown; lastDurationMs?: unknown; counters?: { pollsOk?: unknown; errors?: unknown } };
-      const total = Number(ctx.counters?.pollsOk ?? 0) + Number(ctx.counters?.errors ?? 0);
-      const before = this.pollTotals.get(rec.actorId);
-      this.pollTotals.set(rec.actorId, total);
-      if (before !== undefined && total > before && typeof ctx.lastDurationMs === 'number' && typeof ctx.name === 'string') {
-        durations.observe({ group: ctx.name }, ctx.lastDurationMs / 1000);
-      }
-    });
+    // Fed by the collector after each read: no inspection subscription, which would make the
+    // inspection hub do its full work on every snapshot even with no inspector open.
+    this.unsubscribe = services.collector.onPoll((group, durationMs) => durations.observe({ group }, durationMs / 1000));
   }
 
   private read() {

@@ -18,6 +18,11 @@ export interface InspectedActor {
   updatedAt: number;
 }
 
+/** What the hub keeps per actor: the raw context, sanitised only when someone asks. */
+interface TrackedActor extends Omit<InspectedActor, 'context'> {
+  rawContext: unknown;
+}
+
 export type InspectionRecord =
   | { readonly seq: number; readonly at: number; readonly kind: 'actor'; readonly actorId: string; readonly machine: string | null; readonly parentId: string | null }
   | { readonly seq: number; readonly at: number; readonly kind: 'event'; readonly actorId: string; readonly sourceId: string | null; readonly event: Record<string, unknown> }
@@ -27,7 +32,7 @@ export type InspectionRecord =
 const RECENT = 500;
 
 export class InspectionHub {
-  private readonly actors = new Map<string, InspectedActor>();
+  private readonly actors = new Map<string, TrackedActor>();
   private readonly recent: InspectionRecord[] = [];
   private readonly listeners = new Set<(record: InspectionRecord) => void>();
   private readonly graphs: Record<string, StateGraph> = {};
@@ -42,14 +47,17 @@ export class InspectionHub {
 
   /** Pass as `inspect` to createActor. Arrow function: it is handed around unbound. */
   readonly inspect = (ev: InspectionEvent): void => {
-    const actorId = (ev.actorRef as unknown as { id: string }).id;
-    const at = this.clock.now();
     const machine = machineIdOf(ev.actorRef);
     if (machine === null) return; // promise actors and the like: not statecharts, not drawn
+    const actorId = (ev.actorRef as unknown as { id: string }).id;
+    const at = this.clock.now();
+    // Nobody watching (the usual case on the hot path): keep each actor's current state, cheaply,
+    // and skip sanitising and recording events.
+    if (this.listeners.size === 0) return this.track(ev, actorId, machine, at);
     switch (ev.type) {
       case '@xstate.actor': {
         const parentId = (ev.actorRef as { _parent?: { id: string } })._parent?.id ?? null;
-        this.actors.set(actorId, { actorId, machine, parentId, value: null, status: 'active', context: {}, updatedAt: at });
+        this.actors.set(actorId, { actorId, machine, parentId, value: null, status: 'active', rawContext: {}, updatedAt: at });
         this.publish({ seq: ++this.seq, at, kind: 'actor', actorId, machine, parentId });
         return;
       }
@@ -65,7 +73,7 @@ export class InspectionHub {
         const entry = this.actors.get(actorId);
         const context = sanitize((snap.context ?? {}) as Record<string, unknown>);
         const status = snap.status ?? 'active';
-        if (entry) Object.assign(entry, { value: snap.value ?? null, status, context, updatedAt: at });
+        if (entry) Object.assign(entry, { value: snap.value ?? null, status, rawContext: snap.context ?? {}, updatedAt: at });
         this.publish({ seq: ++this.seq, at, kind: 'snapshot', actorId, machine, value: snap.value ?? null, status, context });
         if (status !== 'active') {
           this.actors.delete(actorId);
@@ -83,7 +91,29 @@ export class InspectionHub {
   }
 
   liveActors(): InspectedActor[] {
-    return [...this.actors.values()];
+    return [...this.actors.values()].map(({ rawContext, ...a }) => ({ ...a, context: sanitize((rawContext ?? {}) as Record<string, unknown>) }));
+  }
+
+  /** The no-listener path: the actor table only. */
+  private track(ev: InspectionEvent, actorId: string, machine: string, at: number): void {
+    if (ev.type === '@xstate.actor') {
+      const parentId = (ev.actorRef as { _parent?: { id: string } })._parent?.id ?? null;
+      this.actors.set(actorId, { actorId, machine, parentId, value: null, status: 'active', rawContext: {}, updatedAt: at });
+    } else if (ev.type === '@xstate.snapshot') {
+      const snap = ev.snapshot as { value?: unknown; status?: string; context?: unknown };
+      const status = snap.status ?? 'active';
+      if (status !== 'active') {
+        this.actors.delete(actorId);
+        return;
+      }
+      const entry = this.actors.get(actorId);
+      if (entry) {
+        entry.value = snap.value ?? null;
+        entry.status = status;
+        entry.rawContext = snap.context ?? {};
+        entry.updatedAt = at;
+      }
+    }
   }
 
   recentRecords(): readonly InspectionRecord[] {
