@@ -7,7 +7,7 @@ import { InspectionHub } from './actors/inspection/inspection-hub.js';
 import { createDelivery } from './actors/sink-factory.js';
 import type { AppServices } from './app-services.js';
 import { systemClock, type Clock } from './clock.js';
-import { startHttpServer, type RunningHttpServer } from './http/server.js';
+import type { RunningHttpServer } from './http/server.js';
 import { loadPlantFile } from './io/config/yaml-file.js';
 import type { PlantConfig } from './io/config/schema.js';
 import { isStoreEmpty, readPlant } from './io/config/store-sql.js';
@@ -86,7 +86,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
       logger.info({ file: options.configFile, dbPath }, 'the store already holds a configuration (the store of record); the file was checked but not imported: use `jsscada import FILE` to apply it');
     }
     const stored = readPlant(reader);
-    const delivery = createDelivery(stored.plant.sink, sqlite, dataDir, { clock, logger });
+    const delivery = await createDelivery(stored.plant.sink, sqlite, dataDir, { clock, logger });
     await delivery.start();
     started.delivery = delivery;
 
@@ -107,6 +107,8 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     const retention = sinkConfig.kind === 'sqlite' && sinkConfig.retentionDays > 0 ? startRetention(sqlite, sinkConfig.retentionDays, logger) : undefined;
 
     if (options.port !== undefined) {
+      // Loaded only with a port: an embedded or headless collector does not carry the HTTP layer.
+      const { startHttpServer } = await import('./http/server.js');
       started.http = await startHttpServer(services, {
         server: stored.plant.server,
         dataDir,

@@ -4,8 +4,6 @@ import type { Clock } from '../clock.js';
 import type { SinkConfig } from '../io/config/schema.js';
 import type { StoredPlant } from '../io/config/store-sql.js';
 import { Delivery } from '../io/sink/delivery/delivery.js';
-import { OracleSink } from '../io/sink/oracle/oracle-sink.js';
-import { PostgresSink } from '../io/sink/postgres/postgres-sink.js';
 import type { Sink, TagInfo } from '../io/sink/rows.js';
 import type { SqliteSink } from '../io/sink/sqlite/sqlite-sink.js';
 import { Spool } from '../io/sink/spool/spool.js';
@@ -15,19 +13,24 @@ import { Spool } from '../io/sink/spool/spool.js';
  * the configured database. SQLite's writer thread is both the config store's writer and, with
  * `kind: sqlite`, the value sink.
  */
-export function createDelivery(config: SinkConfig, sqlite: SqliteSink, dataDir: string, deps: { clock: Clock; logger: Logger }): Delivery {
+export async function createDelivery(config: SinkConfig, sqlite: SqliteSink, dataDir: string, deps: { clock: Clock; logger: Logger }): Promise<Delivery> {
   const rejectsPath = join(dataDir, 'rejects', `${config.kind}.jsonl`);
   let inner: Sink;
   switch (config.kind) {
     case 'sqlite':
       inner = sqlite;
       break;
-    case 'postgres':
+    // Loaded only when configured: a plant on SQLite never loads pg or oracledb (memory).
+    case 'postgres': {
+      const { PostgresSink } = await import('../io/sink/postgres/postgres-sink.js');
       inner = new PostgresSink({ ...config, rejectsPath });
       break;
-    case 'oracle':
+    }
+    case 'oracle': {
+      const { OracleSink } = await import('../io/sink/oracle/oracle-sink.js');
       inner = new OracleSink({ ...config, rejectsPath });
       break;
+    }
   }
   return new Delivery(inner, new Spool(join(dataDir, 'spool'), deps), { clock: deps.clock, logger: deps.logger.child({ sink: config.kind }) });
 }
