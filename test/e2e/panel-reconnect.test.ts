@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +49,9 @@ describe('the panel when the collector goes away and comes back', () => {
     expect(await banner.innerText()).toContain('values on screen are from then, not live');
     expect(await page.locator('main.stale').count()).toBe(1);
     await expect.poll(() => stream.innerText(), { timeout: 20_000 }).toMatch(/retry in \d+ s|reconnecting/);
-    await page.screenshot({ path: join(packageRoot(), 'docs', 'screenshots', 'connection-lost.png'), style: '.toasts { display: none !important; }' });
+    const shots = process.env.JSSCADA_UPDATE_SCREENSHOTS ? join(packageRoot(), 'docs', 'screenshots') : join(tmpdir(), 'jsscada-screenshots');
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, 'connection-lost.png'), style: '.toasts { display: none !important; }' });
 
     plant = await startSyntheticPlant(dist, { ...PLANT, port: first.port });
     // The first retries come after 3 s (the server's retry:), then 6 s: well inside the wait.

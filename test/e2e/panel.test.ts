@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,7 +13,8 @@ import { startPanelDemo, type PanelDemo } from './support/panel-demo.js';
  * timeouts because a CI machine may be slow, never a fixed sleep as an assertion.
  */
 
-const SHOTS = join(packageRoot(), 'docs', 'screenshots');
+/** docs/screenshots is updated on purpose (npm run screenshots), not by every test run. */
+export const SHOTS = process.env.JSSCADA_UPDATE_SCREENSHOTS ? join(packageRoot(), 'docs', 'screenshots') : join(tmpdir(), 'jsscada-screenshots');
 const WAIT = { timeout: 20_000 };
 
 let demo: PanelDemo;
