@@ -6,6 +6,7 @@ import type { PlantConfig } from '../io/config/schema.js';
 import { packageRoot } from '../package-root.js';
 import type { CliIo } from './main.js';
 import { untilSignal } from './run.js';
+import { catchStopSignals } from './signals.js';
 import { startDemoPlant, type DemoPlant } from './demo-plant.js';
 
 export interface DemoArgs {
@@ -60,8 +61,13 @@ export async function startDemo(args: DemoArgs, logger: Logger, print?: (line: s
 
 /** The demo: simulated PLCs on loopback, then the collector on config/demo.yaml. */
 export async function demoCommand(args: DemoArgs, io: CliIo): Promise<number> {
-  const logger = createLogger({ dir: args.dataDir, level: args.logLevel, pretty: process.stdout.isTTY });
-  const demo = await startDemo(args, logger, io.out);
-  io.out(`JSScada demo: panel and API on http://localhost:${demo.running.port}/ , data in ${demo.running.dbPath} (Ctrl+C to stop)`);
-  return untilSignal(demo.running, logger, () => demo.plant.close());
+  const signals = catchStopSignals();
+  try {
+    const logger = createLogger({ dir: args.dataDir, level: args.logLevel, pretty: process.stdout.isTTY });
+    const demo = await startDemo(args, logger, io.out);
+    io.out(`JSScada demo: panel and API on http://localhost:${demo.running.port}/ , data in ${demo.running.dbPath} (Ctrl+C to stop)`);
+    return await untilSignal(signals, demo.running, logger, () => demo.plant.close());
+  } finally {
+    signals.dispose();
+  }
 }

@@ -1,6 +1,7 @@
 import { startCollector, type RunningCollector } from '../app.js';
 import { createLogger } from '../log.js';
 import type { CliIo } from './main.js';
+import { catchStopSignals, type StopSignal } from './signals.js';
 
 export interface RunArgs {
   readonly configFile?: string | undefined;
@@ -11,28 +12,26 @@ export interface RunArgs {
 }
 
 export async function runCommand(args: RunArgs, _io: CliIo): Promise<number> {
-  const logger = createLogger({ dir: args.dataDir, level: args.logLevel, pretty: process.stdout.isTTY });
-  const running = await startCollector({ configFile: args.configFile, dataDir: args.dataDir, port: args.port, host: args.host, logger });
-  return untilSignal(running, logger);
+  const signals = catchStopSignals();
+  try {
+    const logger = createLogger({ dir: args.dataDir, level: args.logLevel, pretty: process.stdout.isTTY });
+    const running = await startCollector({ configFile: args.configFile, dataDir: args.dataDir, port: args.port, host: args.host, logger });
+    return await untilSignal(signals, running, logger);
+  } finally {
+    signals.dispose();
+  }
 }
 
 /** Run until SIGINT/SIGTERM; then stop polling, drain the buffer, close the database, exit 0. */
-export function untilSignal(running: Pick<RunningCollector, 'stop'>, logger: { info: (o: object, m: string) => void; flush?: () => void }, onStop?: () => Promise<void>): Promise<number> {
-  return new Promise((resolve) => {
-    const handler = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-      logger.info({ signal }, 'stopping');
-      void running
-        .stop()
-        .then(async (result) => {
-          await onStop?.();
-          // Exit 0 only when every collected row reached the database or the spool.
-          resolve(result.drained && result.unwritten === 0 ? 0 : 1);
-        })
-        .catch(() => resolve(1));
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-  });
+export async function untilSignal(signals: StopSignal, running: Pick<RunningCollector, 'stop'>, logger: { info: (o: object, m: string) => void }, onStop?: () => Promise<void>): Promise<number> {
+  const signal = await signals.received;
+  logger.info({ signal }, 'stopping');
+  try {
+    const result = await running.stop();
+    await onStop?.();
+    // Exit 0 only when every collected row reached the database or the spool.
+    return result.drained && result.unwritten === 0 ? 0 : 1;
+  } catch {
+    return 1;
+  }
 }

@@ -1,4 +1,5 @@
 import { createSignal, For, Show } from 'solid-js';
+import { RowActions } from './RowActions.js';
 import { errorText } from '../lib/api-error.js';
 import { useApp } from '../lib/context.js';
 import { deviceStateTone } from '../lib/levels.js';
@@ -77,14 +78,7 @@ export function ConfigDevices() {
                   <StatePill tone={deviceStateTone(d.status)} text={d.status} compact />
                 </td>
                 <td>
-                  <div class="actions">
-                    <button type="button" class="btn small" aria-label={`Edit device ${d.name}`} onClick={() => setEditing(d)}>
-                      Edit
-                    </button>
-                    <button type="button" class="btn stop small" aria-label={`Remove device ${d.name}`} onClick={() => setRemoving(d)}>
-                      Remove
-                    </button>
-                  </div>
+                  <RowActions kind="device" name={d.name} onEdit={() => setEditing(d)} onRemove={() => setRemoving(d)} />
                 </td>
               </tr>
             )}

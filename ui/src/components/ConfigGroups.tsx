@@ -1,4 +1,5 @@
 import { createSignal, For, Show } from 'solid-js';
+import { RowActions } from './RowActions.js';
 import { errorText } from '../lib/api-error.js';
 import { useApp } from '../lib/context.js';
 import { formatInterval } from '../lib/format.js';
@@ -67,14 +68,7 @@ export function ConfigGroups() {
                 <td class="num">{g.tags.length}</td>
                 <td>{g.enabled ? 'yes' : 'no'}</td>
                 <td>
-                  <div class="actions">
-                    <button type="button" class="btn small" aria-label={`Edit group ${g.name}`} onClick={() => setEditing(g)}>
-                      Edit
-                    </button>
-                    <button type="button" class="btn stop small" aria-label={`Remove group ${g.name}`} onClick={() => setRemoving(g)}>
-                      Remove
-                    </button>
-                  </div>
+                  <RowActions kind="group" name={g.name} onEdit={() => setEditing(g)} onRemove={() => setRemoving(g)} />
                 </td>
               </tr>
             )}

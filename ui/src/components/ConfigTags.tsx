@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
+import { RowActions } from './RowActions.js';
 import { errorText } from '../lib/api-error.js';
 import { useApp } from '../lib/context.js';
 import { formatPlain } from '../lib/format.js';
@@ -102,14 +103,7 @@ export function ConfigTags() {
                 <td class="right num">{n(t.crit)}</td>
                 <td class="muted">{t.description ?? ''}</td>
                 <td>
-                  <div class="actions">
-                    <button type="button" class="btn small" aria-label={`Edit tag ${t.name}`} onClick={() => setEditing(t)}>
-                      Edit
-                    </button>
-                    <button type="button" class="btn stop small" aria-label={`Remove tag ${t.name}`} disabled={tags().length <= 1} title={tags().length <= 1 ? 'A group needs at least one tag' : undefined} onClick={() => setRemoving(t)}>
-                      Remove
-                    </button>
-                  </div>
+                  <RowActions kind="tag" name={t.name} onEdit={() => setEditing(t)} onRemove={() => setRemoving(t)} removeBlocked={tags().length <= 1 ? 'A group needs at least one tag' : undefined} />
                 </td>
               </tr>
             )}
