@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       notes: [
         `Profiled: ${childrenOnly ? 'the collector child process of' : 'node --cpu-prof --import tsx'} ${script} ${args.join(' ')}; the first ${SKIP_S} s (start-up, warm-up) are left out. Self time excludes idle. Line numbers are of the executed code (built JS or tsx-transpiled) and may be off from the .ts source by a few lines.`,
         "The SQLite writer thread is not in these profiles: piscina starts it with its own execArgv, which drops --cpu-prof. Its share is the process's CPU minus the main thread's.",
+        'Frames in bench/ are the figure\'s own sampling loop (tsx puts each bench file on one line, so names there can be approximate).',
       ],
       data: summaries,
     });
