@@ -9,5 +9,7 @@ export interface AppServices {
   readonly config: ConfigService;
   readonly history: HistoryReader;
   readonly inspection: InspectionHub;
+  /** This collector's name on the value database (collector.name, else the host name). */
+  readonly collectorName: string;
   readonly version: string;
 }

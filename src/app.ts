@@ -1,16 +1,22 @@
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Collector } from './actors/collector.js';
 import { ConfigService } from './actors/config-service.js';
 import { InspectionHub } from './actors/inspection/inspection-hub.js';
-import { createDelivery } from './actors/sink-factory.js';
+import { createDelivery, sinkFilePath, tagRefs } from './actors/sink-factory.js';
 import type { AppServices } from './app-services.js';
 import { systemClock, type Clock } from './clock.js';
 import type { RunningHttpServer } from './http/server.js';
 import { loadPlantFile } from './io/config/yaml-file.js';
 import type { PlantConfig } from './io/config/schema.js';
-import { isStoreEmpty, readPlant } from './io/config/store-sql.js';
+import { isStoreEmpty, readAllTagRefs, readPlant } from './io/config/store-sql.js';
+import { collectorName } from './io/config/collector-name.js';
+import type { CentralSink } from './io/sink/identity/central-sink.js';
+import type { CollectorIdentity } from './io/sink/identity/collector-identity.js';
+import { TagCatalog } from './io/sink/identity/tag-catalog.js';
+import { SinkError, errorText } from './io/sink/delivery/sink-error.js';
 import { protocolOf } from './io/protocols.js';
 import type { Delivery } from './io/sink/delivery/delivery.js';
 import { openDatabase } from './io/sink/sqlite/database.js';
@@ -76,7 +82,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
   const sqlite = new SqliteSink(dbPath);
   await sqlite.open();
   const reader = openDatabase(dbPath, { readonly: true });
-  const started: { collector?: Collector; delivery?: Delivery; http?: RunningHttpServer } = {};
+  const started: { collector?: Collector; delivery?: Delivery; http?: RunningHttpServer; valuesReader?: ReturnType<typeof openDatabase> } = {};
   try {
     if (isStoreEmpty(reader)) {
       if (!fileConfig) throw new Error(`the store in ${dbPath} is empty; give --config FILE (YAML) to import one`);
@@ -86,9 +92,27 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
       logger.info({ file: options.configFile, dbPath }, 'the store already holds a configuration (the store of record); the file was checked but not imported: use `jsscada import FILE` to apply it');
     }
     const stored = readPlant(reader);
-    const delivery = await createDelivery(stored.plant.sink, sqlite, dataDir, { clock, logger });
-    await delivery.start();
+    const identity: CollectorIdentity = {
+      name: collectorName(stored.plant),
+      instanceId: await sqlite.instanceId(),
+      host: hostname(),
+      version: VERSION,
+      leaseS: stored.plant.collector.leaseS,
+    };
+    const catalog = new TagCatalog();
+    catalog.setKnown(readAllTagRefs(reader));
+    catalog.update(tagRefs(stored));
+    const { delivery, central } = await createDelivery(stored.plant.sink, sqlite, dataDir, identity, catalog, { clock, logger });
     started.delivery = delivery;
+    // The name is claimed before anything polls: a second collector with this name (or a schema
+    // this release cannot write) stops the start here, with the reason. A database that is
+    // merely down does not: rows spool until it is back.
+    await connectValueDatabase(central, sqlite, logger);
+    await delivery.start();
+    // History reads the value database (the store's own file unless sink.path names another).
+    const sinkConfig0 = stored.plant.sink;
+    const valuesReader = sinkConfig0.kind === 'sqlite' && sinkFilePath(dataDir, sinkConfig0.path) !== dbPath ? openDatabase(sinkFilePath(dataDir, sinkConfig0.path), { readonly: true }) : reader;
+    started.valuesReader = valuesReader;
 
     const inspection = new InspectionHub([engineMachine, pollGroupMachine, bufferMachine, deviceLinkMachine], clock);
     const collector = new Collector(stored, { logger, clock, sink: delivery, protocolOf, inspect: inspection.inspect });
@@ -97,11 +121,12 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     const services: AppServices = {
       collector,
       config: new ConfigService({ writer: sqlite, reader, collector, logger }),
-      history: new HistoryReader(reader),
+      history: new HistoryReader(valuesReader, identity.name),
+      collectorName: identity.name,
       inspection,
       version: VERSION,
     };
-    logger.info({ groups: stored.plant.groups.length, devices: stored.plant.devices.length, dbPath, sink: stored.plant.sink.kind }, 'collector started');
+    logger.info({ collector: identity.name, groups: stored.plant.groups.length, devices: stored.plant.devices.length, dbPath, sink: stored.plant.sink.kind, target: central.store.target }, 'collector started');
 
     const sinkConfig = stored.plant.sink;
     const retention = sinkConfig.kind === 'sqlite' && sinkConfig.retentionDays > 0 ? startRetention(sqlite, sinkConfig.retentionDays, logger) : undefined;
@@ -131,6 +156,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
         // Rows still waiting for a retry go to the spool; then the sink closes.
         await delivery.close();
         await sqlite.close();
+        if (valuesReader !== reader) valuesReader.close();
         reader.close();
         await closed;
         logger.info({ ...result, delivery: delivery.metrics() }, 'collector stopped');
@@ -141,9 +167,34 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     // Whatever started must stop again: a half-started collector would poll into a closed sink.
     await started.collector?.shutdown({ drainTimeoutMs: 2000 }).catch(() => undefined);
     await started.delivery?.close().catch(() => undefined);
+    if (started.valuesReader && started.valuesReader !== reader) started.valuesReader.close();
     reader.close();
     await sqlite.close();
     throw err;
+  }
+}
+
+/** Errors that no retry or spool can fix: the start stops with the database's reason. */
+function fatalAtStart(err: unknown): boolean {
+  return err instanceof SinkError && (err.code === 'SINK_IDENTITY' || err.code === 'SINK_SCHEMA');
+}
+
+async function connectValueDatabase(central: CentralSink, sqlite: SqliteSink, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const claim = await Promise.race([
+      central.connect(),
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), 15_000);
+      }),
+    ]);
+    if (claim === null) logger.warn({ target: central.store.target }, 'the value database did not answer within 15 s: polling starts, rows are spooled until it does');
+    if (sqlite.lastMigration) logger.warn({ ...sqlite.lastMigration, target: central.store.target }, 'migrated the value database from schema version 1 to 2 (rows kept, attributed to this collector)');
+  } catch (err) {
+    if (fatalAtStart(err)) throw new Error(errorText(err).replace(/^SINK_[A-Z]+: /, ''), { cause: err });
+    logger.warn({ target: central.store.target, err: errorText(err) }, 'the value database is not reachable: polling starts, rows are spooled until it is back');
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -14,7 +14,7 @@ import { BufferActor } from './buffer/buffer-actor.js';
 import { tagSpecs, type GroupRuntime } from './group-runtime.js';
 import { RecordFilter } from './record-filter.js';
 import { HandshakeWatcher } from './handshake-watcher.js';
-import { tagInfos } from './sink-factory.js';
+import { tagRefs } from './sink-factory.js';
 import { groupStatus, type GroupStatus } from './status.js';
 import { readingsOf, type LatestReading } from './latest.js';
 import type { DeviceStatus } from '../io/driver.js';
@@ -108,7 +108,7 @@ export class Collector {
   apply(plant: StoredPlant): void {
     this.plant = plant;
     // Networked sinks keep a table of tag names; it follows every configuration change.
-    void this.deps.sink.syncTags?.(tagInfos(plant))?.catch((err: unknown) => this.deps.logger.warn({ err }, 'syncing tag names to the sink failed'));
+    void this.deps.sink.syncTags?.(tagRefs(plant))?.catch((err: unknown) => this.deps.logger.warn({ err }, 'syncing tag names to the sink failed'));
     const devices = new Map(plant.plant.devices.map((d) => [d.name, d]));
     for (const [name, entry] of this.drivers) {
       const next = devices.get(name);

@@ -1,47 +1,66 @@
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SinkConfig } from '../io/config/schema.js';
 import type { StoredPlant } from '../io/config/store-sql.js';
 import { Delivery } from '../io/sink/delivery/delivery.js';
-import type { Sink, TagInfo } from '../io/sink/rows.js';
+import { CentralSink } from '../io/sink/identity/central-sink.js';
+import type { CentralStore } from '../io/sink/identity/central-store.js';
+import type { CollectorIdentity } from '../io/sink/identity/collector-identity.js';
+import type { TagCatalog } from '../io/sink/identity/tag-catalog.js';
+import type { TagRef } from '../io/sink/identity/tag-ref.js';
 import type { SqliteSink } from '../io/sink/sqlite/sqlite-sink.js';
 import { Spool } from '../io/sink/spool/spool.js';
 
+/** sink.path: relative to the data directory, or absolute. */
+export function sinkFilePath(dataDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(join(dataDir, path));
+}
+
 /**
  * The sink the buffer writes to: Delivery (retries, CSV spool under DIR/spool, replay) around
- * the configured database. SQLite's writer thread is both the config store's writer and, with
- * `kind: sqlite`, the value sink.
+ * CentralSink (the database's tag ids) around the configured database. SQLite's writer thread
+ * is both the config store's writer and, with `kind: sqlite`, the value database's.
  */
-export async function createDelivery(config: SinkConfig, sqlite: SqliteSink, dataDir: string, deps: { clock: Clock; logger: Logger }): Promise<Delivery> {
+export async function createDelivery(
+  config: SinkConfig,
+  sqlite: SqliteSink,
+  dataDir: string,
+  identity: CollectorIdentity,
+  catalog: TagCatalog,
+  deps: { clock: Clock; logger: Logger },
+): Promise<{ delivery: Delivery; central: CentralSink }> {
   const rejectsPath = join(dataDir, 'rejects', `${config.kind}.jsonl`);
-  let inner: Sink;
+  let store: CentralStore;
   switch (config.kind) {
     case 'sqlite':
-      inner = sqlite;
+      store = await sqlite.valueStore(sinkFilePath(dataDir, config.path));
       break;
     // Loaded only when configured: a plant on SQLite never loads pg or oracledb (memory).
     case 'postgres': {
       const { PostgresSink } = await import('../io/sink/postgres/postgres-sink.js');
-      inner = new PostgresSink({ ...config, rejectsPath });
+      store = new PostgresSink({ ...config, rejectsPath });
       break;
     }
     case 'oracle': {
       const { OracleSink } = await import('../io/sink/oracle/oracle-sink.js');
-      inner = new OracleSink({ ...config, rejectsPath });
+      store = new OracleSink({ ...config, rejectsPath });
       break;
     }
   }
-  return new Delivery(inner, new Spool(join(dataDir, 'spool'), deps), { clock: deps.clock, logger: deps.logger.child({ sink: config.kind }) });
+  const logger = deps.logger.child({ sink: config.kind });
+  const central = new CentralSink(store, catalog, identity, { clock: deps.clock, logger });
+  const delivery = new Delivery(central, new Spool(join(dataDir, 'spool'), { ...deps, keys: catalog }), { clock: deps.clock, logger });
+  return { delivery, central };
 }
 
-/** Names for the networked sinks' dimension table (rows carry only tag ids). */
-export function tagInfos(stored: StoredPlant): TagInfo[] {
-  const out: TagInfo[] = [];
+/** The running plant's tags as the value database knows them (key, descriptive fields, local id). */
+export function tagRefs(stored: StoredPlant): TagRef[] {
+  const out: TagRef[] = [];
   for (const g of stored.plant.groups) {
     for (const t of g.tags) {
       const id = stored.tagIds.get(t.name);
-      if (id !== undefined) out.push({ id, name: t.name, device: g.device, group: g.name, unit: t.unit ?? null });
+      if (id !== undefined) out.push({ localId: id, device: g.device, name: t.name, group: g.name, unit: t.unit ?? null, dataType: t.type, renamedFrom: t.renamedFrom ?? null });
     }
   }
   return out;

@@ -84,6 +84,11 @@ export const tagSchema = z
     warn: z.number().finite().optional(),
     crit: z.number().finite().optional(),
     description: z.string().max(256).optional(),
+    /**
+     * The tag's former name (same device): the value database renames that tag instead of
+     * starting a new one, so its history continues under the new name.
+     */
+    renamedFrom: name.optional(),
     /** Overrides the group's record settings field by field. */
     record: recordSchema.optional(),
   })
@@ -94,6 +99,9 @@ export const tagSchema = z
     }
     if (tag.type !== 'string' && tag.length !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['length'], message: 'length is only for string tags' });
+    }
+    if (tag.renamedFrom === tag.name) {
+      ctx.addIssue({ code: 'custom', path: ['renamedFrom'], message: 'renamedFrom names the tag itself' });
     }
     if (tag.warn !== undefined && tag.crit !== undefined && tag.warn > tag.crit) {
       ctx.addIssue({ code: 'custom', path: ['warn'], message: `warn (${tag.warn}) is above crit (${tag.crit})` });
@@ -142,7 +150,10 @@ export const sinkSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('sqlite'),
-      /** The database file name inside the data directory. */
+      /**
+       * The value database: relative to the data directory, or absolute (several collectors on one
+       * host may share a file). The default is the config store itself, DIR/jsscada.db.
+       */
       path: z.string().min(1).default('jsscada.db'),
       retentionDays: z.number().int().min(0).default(0),
     })
@@ -183,6 +194,13 @@ export type SinkConfig = z.output<typeof sinkSchema>;
 
 export const collectorSchema = z
   .object({
+    /**
+     * This collector's name on the value database (unique there): its tags are (name, device, tag).
+     * Default: the host name, made to fit the name rules.
+     */
+    name: name.optional(),
+    /** Seconds another data directory must wait for this name after this collector was last seen (a crash). */
+    leaseS: z.number().int().min(5).max(3600).default(30),
     maxConcurrentGroups: z.number().int().min(1).max(1000).default(10),
     bufferCapacity: z.number().int().min(100).max(10_000_000).default(10_000),
     flushIntervalMs: z.number().int().min(10).max(60_000).default(500),
@@ -217,6 +235,7 @@ export const plantSchema = z
     groups: z.array(groupSchema).default([]),
     sink: sinkSchema.default({ kind: 'sqlite', path: 'jsscada.db', retentionDays: 0 }),
     collector: collectorSchema.default({
+      leaseS: 30,
       maxConcurrentGroups: 10,
       bufferCapacity: 10_000,
       flushIntervalMs: 500,

@@ -1,4 +1,5 @@
 import type { Db } from '../sink/sqlite/database.js';
+import type { TagRef } from '../sink/identity/tag-ref.js';
 import type { CollectorConfig, DeviceConfig, GroupConfig, PlantConfig, SinkConfig, TagConfig } from './schema.js';
 import { collectorSchema, deviceSchema, groupSchema, serverSchema, sinkSchema, tagSchema, type ServerConfig } from './schema.js';
 
@@ -29,16 +30,16 @@ interface GroupRow { id: number; name: string; device_id: number; mode: string; 
 interface TagRow { id: number; name: string; group_id: number; address: string; data_type: string; unit: string | null; options: string }
 
 export function isStoreEmpty(db: Db): boolean {
-  const row = db.prepare('SELECT COUNT(*) AS n FROM devices WHERE retired_at IS NULL').get() as { n: number };
+  const row = db.prepare('SELECT COUNT(*) AS n FROM config_devices WHERE retired_at IS NULL').get() as { n: number };
   const meta = db.prepare("SELECT COUNT(*) AS n FROM meta WHERE key = 'plant.imported_at'").get() as { n: number };
   return row.n === 0 && meta.n === 0;
 }
 
 /** Read the live configuration. Rows are re-validated so a hand-edited table cannot start a bad plant. */
 export function readPlant(db: Db): StoredPlant {
-  const devices = db.prepare('SELECT * FROM devices WHERE retired_at IS NULL ORDER BY position, id').all() as DeviceRow[];
-  const groups = db.prepare('SELECT * FROM polling_groups WHERE retired_at IS NULL ORDER BY position, id').all() as GroupRow[];
-  const tags = db.prepare('SELECT * FROM tags WHERE retired_at IS NULL ORDER BY position, id').all() as TagRow[];
+  const devices = db.prepare('SELECT * FROM config_devices WHERE retired_at IS NULL ORDER BY position, id').all() as DeviceRow[];
+  const groups = db.prepare('SELECT * FROM config_groups WHERE retired_at IS NULL ORDER BY position, id').all() as GroupRow[];
+  const tags = db.prepare('SELECT * FROM config_tags WHERE retired_at IS NULL ORDER BY position, id').all() as TagRow[];
   const deviceName = new Map(devices.map((d) => [d.id, d.name]));
   const tagsByGroup = new Map<number, TagConfig[]>();
   const tagIds = new Map<string, number>();
@@ -103,9 +104,9 @@ function zero(): Counts {
 }
 
 function syncDevices(db: Db, devices: readonly DeviceConfig[], now: number, counts: Counts): Map<string, number> {
-  const live = new Map((db.prepare('SELECT id, name FROM devices WHERE retired_at IS NULL').all() as { id: number; name: string }[]).map((r) => [r.name, r.id]));
-  const update = db.prepare('UPDATE devices SET protocol=?, host=?, port=?, enabled=?, options=?, position=?, updated_at=? WHERE id=?');
-  const insert = db.prepare('INSERT INTO devices(name, protocol, host, port, enabled, options, position, updated_at) VALUES (?,?,?,?,?,?,?,?)');
+  const live = new Map((db.prepare('SELECT id, name FROM config_devices WHERE retired_at IS NULL').all() as { id: number; name: string }[]).map((r) => [r.name, r.id]));
+  const update = db.prepare('UPDATE config_devices SET protocol=?, host=?, port=?, enabled=?, options=?, position=?, updated_at=? WHERE id=?');
+  const insert = db.prepare('INSERT INTO config_devices(name, protocol, host, port, enabled, options, position, updated_at) VALUES (?,?,?,?,?,?,?,?)');
   const ids = new Map<string, number>();
   devices.forEach((d, position) => {
     const options = JSON.stringify(rest(d, ['name', 'protocol', 'host', 'port', 'enabled']));
@@ -120,14 +121,14 @@ function syncDevices(db: Db, devices: readonly DeviceConfig[], now: number, coun
       counts.added++;
     }
   });
-  counts.retired = retire(db, 'devices', live, now);
+  counts.retired = retire(db, 'config_devices', live, now);
   return ids;
 }
 
 function syncGroups(db: Db, groups: readonly GroupConfig[], deviceIds: Map<string, number>, now: number, counts: Counts): Map<string, number> {
-  const live = new Map((db.prepare('SELECT id, name FROM polling_groups WHERE retired_at IS NULL').all() as { id: number; name: string }[]).map((r) => [r.name, r.id]));
-  const update = db.prepare('UPDATE polling_groups SET device_id=?, mode=?, interval_ms=?, enabled=?, options=?, position=?, updated_at=? WHERE id=?');
-  const insert = db.prepare('INSERT INTO polling_groups(name, device_id, mode, interval_ms, enabled, options, position, updated_at) VALUES (?,?,?,?,?,?,?,?)');
+  const live = new Map((db.prepare('SELECT id, name FROM config_groups WHERE retired_at IS NULL').all() as { id: number; name: string }[]).map((r) => [r.name, r.id]));
+  const update = db.prepare('UPDATE config_groups SET device_id=?, mode=?, interval_ms=?, enabled=?, options=?, position=?, updated_at=? WHERE id=?');
+  const insert = db.prepare('INSERT INTO config_groups(name, device_id, mode, interval_ms, enabled, options, position, updated_at) VALUES (?,?,?,?,?,?,?,?)');
   const ids = new Map<string, number>();
   groups.forEach((g, position) => {
     const deviceId = deviceIds.get(g.device);
@@ -144,14 +145,14 @@ function syncGroups(db: Db, groups: readonly GroupConfig[], deviceIds: Map<strin
       counts.added++;
     }
   });
-  counts.retired = retire(db, 'polling_groups', live, now);
+  counts.retired = retire(db, 'config_groups', live, now);
   return ids;
 }
 
 function syncTags(db: Db, groups: readonly GroupConfig[], groupIds: Map<string, number>, now: number, counts: Counts): void {
-  const live = new Map((db.prepare('SELECT id, name FROM tags WHERE retired_at IS NULL').all() as { id: number; name: string }[]).map((r) => [r.name, r.id]));
-  const update = db.prepare('UPDATE tags SET group_id=?, address=?, data_type=?, unit=?, options=?, position=?, updated_at=? WHERE id=?');
-  const insert = db.prepare('INSERT INTO tags(name, group_id, address, data_type, unit, options, position, updated_at) VALUES (?,?,?,?,?,?,?,?)');
+  const live = new Map((db.prepare('SELECT id, name FROM config_tags WHERE retired_at IS NULL').all() as { id: number; name: string }[]).map((r) => [r.name, r.id]));
+  const update = db.prepare('UPDATE config_tags SET group_id=?, address=?, data_type=?, unit=?, options=?, position=?, updated_at=? WHERE id=?');
+  const insert = db.prepare('INSERT INTO config_tags(name, group_id, address, data_type, unit, options, position, updated_at) VALUES (?,?,?,?,?,?,?,?)');
   let position = 0;
   for (const g of groups) {
     const groupId = groupIds.get(g.name)!;
@@ -169,11 +170,25 @@ function syncTags(db: Db, groups: readonly GroupConfig[], groupIds: Map<string, 
       position++;
     }
   }
-  counts.retired = retire(db, 'tags', live, now);
+  counts.retired = retire(db, 'config_tags', live, now);
 }
 
-function retire(db: Db, table: 'devices' | 'polling_groups' | 'tags', left: Map<string, number>, now: number): number {
+function retire(db: Db, table: 'config_devices' | 'config_groups' | 'config_tags', left: Map<string, number>, now: number): number {
   const stmt = db.prepare(`UPDATE ${table} SET retired_at = ? WHERE id = ?`);
   for (const id of left.values()) stmt.run(now, id);
   return left.size;
+}
+
+/**
+ * Every tag this store has known, retired ones too, with its device and group as last
+ * configured: rows of an earlier run (a version-1 spool file) name tags by these ids.
+ */
+export function readAllTagRefs(db: Db): TagRef[] {
+  const rows = db
+    .prepare(
+      `SELECT t.id, t.name, t.unit, t.data_type, g.name AS group_name, d.name AS device
+       FROM config_tags t JOIN config_groups g ON g.id = t.group_id JOIN config_devices d ON d.id = g.device_id`,
+    )
+    .all() as { id: number; name: string; unit: string | null; data_type: string; group_name: string; device: string }[];
+  return rows.map((r) => ({ localId: r.id, device: r.device, name: r.name, group: r.group_name, unit: r.unit, dataType: r.data_type, renamedFrom: null }));
 }

@@ -1,3 +1,5 @@
+import type { TagRef } from './identity/tag-ref.js';
+
 /**
  * A batch of rows on its way to a sink: column arrays, one entry per value.
  * Columns (not row objects) so a batch crosses the worker boundary as a few typed arrays.
@@ -22,15 +24,6 @@ export interface WriteResult {
 
 export type SinkHealth = 'ok' | 'degraded' | 'down' | 'unknown';
 
-/** A tag as the database's dimension table sees it (so stored rows are readable by name). */
-export interface TagInfo {
-  readonly id: number;
-  readonly name: string;
-  readonly device: string;
-  readonly group: string;
-  readonly unit: string | null;
-}
-
 /**
  * Where batches go. Every sink commits a batch atomically (all rows or none) and ignores
  * rows whose natural key (tag, ts) it already holds, so a retried or replayed batch is safe.
@@ -40,10 +33,10 @@ export interface Sink {
   write(batch: RowBatch): Promise<WriteResult>;
   close(): Promise<void>;
   /**
-   * Networked sinks: upsert the tags dimension table (on start and on config changes).
-   * Optional: the SQLite sink holds the configuration itself.
+   * The running plant's tags (on start and on every config change): the database registers new
+   * ones before their first row (CentralSink).
    */
-  syncTags?(tags: readonly TagInfo[]): Promise<void>;
+  syncTags?(tags: readonly TagRef[]): Promise<void>;
   /** A cheap round trip (SELECT 1) that resolves when the sink could take a batch now. */
   probe?(): Promise<void>;
 }

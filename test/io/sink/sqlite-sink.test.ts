@@ -39,9 +39,12 @@ describe('SqliteSink (writer thread)', () => {
     await sink.open();
     await sink.writePlant(PLANT);
     const db = openDatabase(path, { readonly: true });
-    const ids = readPlant(db).tagIds;
-    const a = ids.get('a')!;
-    const s = ids.get('s')!;
+    const values = await sink.valueStore(path);
+    const { collectorId } = await values.claim({ name: 'line1', instanceId: 'i-1', host: 'pc', version: 'test', leaseS: 30 });
+    const [a, s] = (await values.register(
+      collectorId,
+      readPlant(db).plant.groups[0]!.tags.map((t) => ({ device: 'plc', name: t.name, group: 'g1', unit: null, dataType: t.type, renamedFrom: null })),
+    )) as [number, number];
     const batch = rows([a, s, a], 1000, [1.5, Number.NaN, 2.5], [null, 'HELLO', null]);
     batch.ts[2] = 2000;
     expect((await sink.write(batch)).inserted).toBe(3);
@@ -51,11 +54,11 @@ describe('SqliteSink (writer thread)', () => {
     const many = rows(Array(200).fill(a), 0, Array.from({ length: 200 }, (_, i) => i));
     many.ts.forEach((_, i) => (many.ts[i] = 10_000 + i));
     expect((await sink.write(many)).inserted).toBe(200);
-    const got = db.prepare('SELECT ts, device, group_name, tag, value, text_value, quality FROM tag_values WHERE ts < 10000 ORDER BY ts, tag').all();
+    const got = db.prepare('SELECT ts, collector, device, group_name, tag, value, text_value, quality FROM tag_values WHERE ts < 10000 ORDER BY ts, tag').all();
     expect(got).toEqual([
-      { ts: 1000, device: 'plc', group_name: 'g1', tag: 'a', value: 1.5, text_value: null, quality: 0 },
-      { ts: 1000, device: 'plc', group_name: 'g1', tag: 's', value: null, text_value: 'HELLO', quality: 0 },
-      { ts: 2000, device: 'plc', group_name: 'g1', tag: 'a', value: 2.5, text_value: null, quality: 0 },
+      { ts: 1000, collector: 'line1', device: 'plc', group_name: 'g1', tag: 'a', value: 1.5, text_value: null, quality: 0 },
+      { ts: 1000, collector: 'line1', device: 'plc', group_name: 'g1', tag: 's', value: null, text_value: 'HELLO', quality: 0 },
+      { ts: 2000, collector: 'line1', device: 'plc', group_name: 'g1', tag: 'a', value: 2.5, text_value: null, quality: 0 },
     ]);
     expect(db.prepare('SELECT COUNT(*) AS n FROM tag_data').get()).toEqual({ n: 203 });
     db.close();

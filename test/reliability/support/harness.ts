@@ -119,7 +119,7 @@ export function storedRows(dbPath: string): StoredRow[] {
 
 /** Tag ids by name, from the configuration store. */
 export function tagIds(dbPath: string): Map<string, number> {
-  return new Map(query<{ name: string; id: number }>(dbPath, 'SELECT name, id FROM tags WHERE retired_at IS NULL').map((r) => [r.name, r.id]));
+  return new Map(query<{ name: string; id: number }>(dbPath, 'SELECT name, id FROM tags').map((r) => [r.name, r.id]));
 }
 
 /** The natural key of a row, for set comparisons. */

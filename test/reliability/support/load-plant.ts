@@ -84,7 +84,7 @@ export interface GroupCheck {
 }
 
 export function checkGroups(dbPath: string, groups: readonly LoadGroup[], range: { from?: number; upTo?: number } = {}): GroupCheck[] {
-  const ids = new Map(query<{ name: string; id: number }>(dbPath, 'SELECT name, id FROM tags WHERE retired_at IS NULL').map((r) => [r.name, r.id]));
+  const ids = new Map(query<{ name: string; id: number }>(dbPath, 'SELECT name, id FROM tags').map((r) => [r.name, r.id]));
   const rows = query<{ tagId: number; ts: number; value: number | null; quality: number }>(
     dbPath,
     'SELECT tag_id AS tagId, ts, value, quality FROM tag_data WHERE ts >= ? AND ts <= ? ORDER BY ts',

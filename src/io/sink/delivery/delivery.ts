@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../../clock.js';
 import { WriteStats } from '../../../actors/buffer/write-stats.js';
 import { backoffDelay } from '../../../machines/schedule.js';
-import type { RowBatch, Sink, SinkHealth, TagInfo } from '../rows.js';
+import type { RowBatch, Sink, SinkHealth } from '../rows.js';
 import type { Spool } from '../spool/spool.js';
+import type { TagRef } from '../identity/tag-ref.js';
 import { rejectedOf, type DeliveryMetrics, type DeliveryWriteResult } from './metrics.js';
 import { replaySpool } from './replay.js';
 import { errorText, isRetryable, SinkError } from './sink-error.js';
@@ -43,7 +44,7 @@ export class Delivery implements Sink {
   private timer: unknown = null;
   private readonly sleepers = new Set<() => void>();
   private closing = false;
-  private tags: readonly TagInfo[] | null = null;
+  private tags: readonly TagRef[] | null = null;
   private tagsSynced = true;
   private readonly o: Required<Omit<DeliveryOptions, 'random'>> & { random: () => number };
 
@@ -180,7 +181,7 @@ export class Delivery implements Sink {
   }
 
   /** Upsert the tags dimension table. Never rejects: while the sink is down the tags are kept and synced after recovery. */
-  async syncTags(tags: readonly TagInfo[]): Promise<void> {
+  async syncTags(tags: readonly TagRef[]): Promise<void> {
     this.tags = tags;
     if (!this.sink.syncTags) return;
     try {

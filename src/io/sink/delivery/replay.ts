@@ -41,7 +41,7 @@ export async function replaySpool(spool: Spool, sink: Sink, options: { maxRows: 
     }
     const stats: SpoolReadStats = { rows: 0, tornBytes: 0, corrupt: 0 };
     try {
-      for await (const batch of readSpoolFile(file.path, { maxRows: options.maxRows, logger, stats })) {
+      for await (const batch of readSpoolFile(file.path, { maxRows: options.maxRows, logger, stats, keys: spool.keys })) {
         // Stopping mid-file keeps the file: it is replayed whole next time (see above).
         if (options.shouldStop?.()) return;
         hooks.onCommitted(batch, await sink.write(batch));

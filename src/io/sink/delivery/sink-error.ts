@@ -12,6 +12,10 @@ export type SinkErrorCode =
   | 'SINK_BUSY'
   /** Credentials, missing table, privileges, bad SQL: needs a person, not a retry. */
   | 'SINK_CONFIG'
+  /** The collector's name is held by another running collector on this database (a lease). */
+  | 'SINK_IDENTITY'
+  /** The database's schema is one this release cannot write to (older: the message names the migration). */
+  | 'SINK_SCHEMA'
   /** The sink was closed by us. */
   | 'SINK_CLOSED'
   /** Anything not classified: treated as retryable (a lost value costs more than a retry). */

@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { RowBatch, TagInfo } from '../rows.js';
+import type { RowBatch } from '../rows.js';
+import type { CollectorIdentity } from '../identity/collector-identity.js';
+import type { TagRegistration } from '../identity/tag-ref.js';
+import { checkSchema, claimCollector, registerTags, releaseLease, renewLease } from './registry.js';
 import { toWire } from '../delivery/sink-error.js';
 import type { WorkerReply, WriterHandler } from '../delivery/writer-pool.js';
 import { appendRejects, rejectLines, type RejectedRow } from '../spool/rejects-file.js';
@@ -7,9 +10,16 @@ import type { OracleConnection, OracleDriver, OraclePool } from './driver.js';
 import { oraCodeText, oraNumber, toOracleSinkError } from './errors.js';
 import { SinkError } from '../delivery/sink-error.js';
 import type { OraWorkerSettings } from './settings.js';
-import { dataBinds, INSERT_TAG_DATA, MERGE_TAGS, ORA_DUPLICATE, tagBinds } from './sql.js';
+import { dataBinds, INSERT_TAG_DATA, ORA_DUPLICATE } from './sql.js';
 
-export type OraTask = { op: 'insert'; batch: RowBatch } | { op: 'tags'; tags: readonly TagInfo[] } | { op: 'probe' } | { op: 'close' };
+export type OraTask =
+  | { op: 'insert'; batch: RowBatch }
+  | { op: 'claim'; identity: CollectorIdentity }
+  | { op: 'register'; collectorId: number; tags: readonly TagRegistration[] }
+  | { op: 'renew'; collectorId: number; instanceId: string }
+  | { op: 'release'; collectorId: number; instanceId: string }
+  | { op: 'probe' }
+  | { op: 'close' };
 
 export interface OraInsertResult {
   /** Rows new to TAG_DATA. */
@@ -32,6 +42,7 @@ export interface OraInsertResult {
 export class OracleWriter implements WriterHandler<OraTask> {
   private pool: OraclePool | null = null;
   private driver: OracleDriver | null = null;
+  private schemaChecked = false;
 
   constructor(
     private readonly loadDriver: () => Promise<OracleDriver>,
@@ -50,13 +61,14 @@ export class OracleWriter implements WriterHandler<OraTask> {
     switch (task.op) {
       case 'insert':
         return this.insert(task.batch);
-      case 'tags':
-        return this.withConnection(async (c, d) => {
-          const { rows, defs } = tagBinds(d, task.tags);
-          if (rows.length > 0) await c.executeMany(MERGE_TAGS, rows, { bindDefs: defs, batchErrors: false, autoCommit: false });
-          await c.commit();
-          return null;
-        });
+      case 'claim':
+        return this.withConnection((c) => claimCollector(c, task.identity, this.s.target));
+      case 'register':
+        return this.withConnection((c, d) => registerTags(c, d, task.collectorId, task.tags));
+      case 'renew':
+        return this.withConnection((c) => renewLease(c, task.collectorId, task.instanceId));
+      case 'release':
+        return this.withConnection((c) => releaseLease(c, task.collectorId, task.instanceId).then(() => null));
       case 'probe':
         return this.withConnection(async (c) => {
           await c.execute('SELECT 1 FROM DUAL');
@@ -85,6 +97,11 @@ export class OracleWriter implements WriterHandler<OraTask> {
     c.callTimeout = this.s.callTimeoutMs;
     let drop = false;
     try {
+      // Never write into tables of another schema version: refuse once, naming the fix.
+      if (!this.schemaChecked) {
+        await checkSchema(c, this.s.target);
+        this.schemaChecked = true;
+      }
       return await fn(c, d);
     } catch (err) {
       // Explicit rollback; a connection that is broken (or cannot even roll back) is dropped

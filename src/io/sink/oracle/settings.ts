@@ -35,6 +35,8 @@ export interface OraWorkerSettings {
   readonly queueTimeoutMs: number;
   readonly callTimeoutMs: number;
   readonly connectTimeoutS: number;
+  /** oracle://user@connectString (no password), for messages. */
+  readonly target: string;
 }
 
 export const MAX_BATCH_ROWS = 500;
@@ -48,10 +50,13 @@ export function resolveOracleSettings(options: OracleSinkOptions, env: NodeJS.Pr
     if (!v) throw new SinkError('SINK_CONFIG', `Oracle sink: ${name} is not set (sink config, environment or ${file})`, false);
     return v;
   };
+  const user = pick(options.user, 'ORACLE_USER');
+  const connectString = pick(options.connectString, 'ORACLE_CONNECT_STRING');
   return {
-    user: pick(options.user, 'ORACLE_USER'),
+    user,
     password: pick(options.password, 'ORACLE_PASSWORD'),
-    connectString: pick(options.connectString, 'ORACLE_CONNECT_STRING'),
+    connectString,
+    target: describeOracleTarget({ user, connectString }),
     rejectsPath: options.rejectsPath,
     batchRows: Math.max(1, Math.min(MAX_BATCH_ROWS, options.batchRows ?? MAX_BATCH_ROWS)),
     queueTimeoutMs: options.queueTimeoutMs ?? 10_000,

@@ -1,4 +1,4 @@
-import type { RowBatch, TagInfo } from '../rows.js';
+import type { RowBatch } from '../rows.js';
 import type { OracleBindDef, OracleDriver } from './driver.js';
 
 /**
@@ -13,12 +13,6 @@ import type { OracleBindDef, OracleDriver } from './driver.js';
  */
 export const INSERT_TAG_DATA = `INSERT INTO TAG_DATA (TAG_ID, TS, VALUE, TEXT_VALUE, QUALITY)
 VALUES (:1, TIMESTAMP '1970-01-01 00:00:00' + NUMTODSINTERVAL(:2 / 1000, 'SECOND'), :3, :4, :5)`;
-
-export const MERGE_TAGS = `MERGE INTO TAGS t
-USING (SELECT :1 AS TAG_ID, :2 AS NAME, :3 AS DEVICE, :4 AS GROUP_NAME, :5 AS UNIT FROM DUAL) s
-ON (t.TAG_ID = s.TAG_ID)
-WHEN MATCHED THEN UPDATE SET t.NAME = s.NAME, t.DEVICE = s.DEVICE, t.GROUP_NAME = s.GROUP_NAME, t.UNIT = s.UNIT, t.UPDATED_AT = SYSTIMESTAMP
-WHEN NOT MATCHED THEN INSERT (TAG_ID, NAME, DEVICE, GROUP_NAME, UNIT) VALUES (s.TAG_ID, s.NAME, s.DEVICE, s.GROUP_NAME, s.UNIT)`;
 
 /** ORA-00001: unique constraint violated, i.e. this (TAG_ID, TS) is already stored. */
 export const ORA_DUPLICATE = 1;
@@ -42,15 +36,4 @@ export function dataBinds(driver: OracleDriver, b: RowBatch, from: number, to: n
     rows,
     defs: [{ type: driver.NUMBER }, { type: driver.NUMBER }, { type: driver.DB_TYPE_BINARY_DOUBLE }, { type: driver.STRING, maxSize: maxText }, { type: driver.NUMBER }],
   };
-}
-
-export function tagBinds(driver: OracleDriver, tags: readonly TagInfo[]): Binds {
-  const len = (s: string | null): number => (s === null ? 1 : Math.max(1, Buffer.byteLength(s, 'utf8')));
-  let maxText = 1;
-  const rows = tags.map((t) => {
-    maxText = Math.max(maxText, len(t.name), len(t.device), len(t.group), len(t.unit));
-    return [t.id, t.name, t.device, t.group, t.unit];
-  });
-  const str = { type: driver.STRING, maxSize: maxText };
-  return { rows, defs: [{ type: driver.NUMBER }, str, str, str, str] };
 }

@@ -1,15 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import type { RowBatch, TagInfo } from '../rows.js';
+import type { RowBatch } from '../rows.js';
+import type { Claim, CollectorIdentity } from '../identity/collector-identity.js';
+import type { TagRef, TagRegistration } from '../identity/tag-ref.js';
+import { claimCollector, claimInTransaction, migrateV1, PG_SCHEMA_VERSION, registerTags, releaseLease, renewLease, schemaVersion, versionRefusal, type PgMigration } from './registry.js';
 import { toWire } from '../delivery/sink-error.js';
 import type { WorkerReply, WriterHandler } from '../delivery/writer-pool.js';
 import { appendRejects, rejectLines, type RejectedRow } from '../spool/rejects-file.js';
 import { pgDriverCode, pgErrorKind, toSinkError } from './errors.js';
 import type { PgWorkerSettings } from './settings.js';
-import { INSERT_UNNEST, insertValues, quoteIdent, tagParams, unnestParams, UPSERT_TAGS, valuesParams } from './sql.js';
+import { INSERT_UNNEST, insertValues, quoteIdent, unnestParams, valuesParams } from './sql.js';
 
-export type PgTask = { op: 'insert'; batch: RowBatch } | { op: 'tags'; tags: readonly TagInfo[] } | { op: 'probe' } | { op: 'close' };
+export type PgTask =
+  | { op: 'insert'; batch: RowBatch }
+  | { op: 'claim'; identity: CollectorIdentity }
+  | { op: 'register'; collectorId: number; tags: readonly TagRegistration[] }
+  | { op: 'renew'; collectorId: number; instanceId: string }
+  | { op: 'release'; collectorId: number; instanceId: string }
+  | { op: 'migrate'; identity: CollectorIdentity; known: readonly TagRef[] }
+  | { op: 'probe' }
+  | { op: 'close' };
+
+export type PgClaim = Claim;
 
 export interface PgInsertResult {
   readonly inserted: number;
@@ -44,9 +57,17 @@ export class PgWriter implements WriterHandler<PgTask> {
     switch (task.op) {
       case 'insert':
         return this.insert(task.batch);
-      case 'tags':
-        await (await this.connection()).query(UPSERT_TAGS, tagParams(task.tags));
+      case 'claim':
+        return claimCollector(await this.connection(), task.identity, this.s.target);
+      case 'register':
+        return registerTags(await this.connection(), task.collectorId, task.tags);
+      case 'renew':
+        return renewLease(await this.connection(), task.collectorId, task.instanceId);
+      case 'release':
+        await releaseLease(await this.connection(), task.collectorId, task.instanceId);
         return null;
+      case 'migrate':
+        return this.migrate(task.identity, task.known);
       case 'probe':
         await (await this.connection()).query('SELECT 1');
         return null;
@@ -56,7 +77,7 @@ export class PgWriter implements WriterHandler<PgTask> {
     }
   }
 
-  private async connection(): Promise<pg.Client> {
+  private async connection(checkSchema = true): Promise<pg.Client> {
     if (this.client) return this.client;
     const c = new pg.Client(this.s.client);
     // An idle connection that dies (server restart) emits 'error': forget it; unhandled, it
@@ -66,7 +87,7 @@ export class PgWriter implements WriterHandler<PgTask> {
     });
     try {
       await c.connect();
-      if (this.s.applySchema && !this.schemaReady) await this.applySchema(c);
+      if (checkSchema && this.s.applySchema && !this.schemaReady) await this.applySchema(c);
       await c.query(`SET search_path TO ${quoteIdent(this.s.schema)}`);
     } catch (err) {
       await c.end().catch(() => undefined);
@@ -85,6 +106,9 @@ export class PgWriter implements WriterHandler<PgTask> {
       await c.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`);
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.s.schema)}`);
       await c.query(`SET LOCAL search_path TO ${quoteIdent(this.s.schema)}`);
+      // Never apply this release's DDL over another version's tables: refuse, naming the fix.
+      const version = await schemaVersion(c);
+      if (version !== null && version !== PG_SCHEMA_VERSION) throw versionRefusal(version, this.s.target);
       await c.query(ddl);
       await c.query('COMMIT');
     } catch (err) {
@@ -92,6 +116,41 @@ export class PgWriter implements WriterHandler<PgTask> {
       throw err;
     }
     this.schemaReady = true;
+  }
+
+  /**
+   * `jsscada migrate`: version 1 -> 2 in one transaction under the schema lock (see migrateV1).
+   * Idempotent: a version-2 database is left alone.
+   */
+  private async migrate(identity: CollectorIdentity, known: readonly TagRef[]): Promise<(PgMigration & { from: number | null }) | { from: number | null }> {
+    const c = await this.connection(false);
+    const t0 = performance.now();
+    await c.query('BEGIN');
+    try {
+      await c.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`);
+      await c.query(`SET LOCAL search_path TO ${quoteIdent(this.s.schema)}`);
+      const from = await schemaVersion(c);
+      if (from !== 1) {
+        await c.query('ROLLBACK');
+        return { from };
+      }
+      await c.query('ALTER TABLE tags RENAME TO tags_v1');
+      await c.query('ALTER TABLE tags_v1 RENAME CONSTRAINT tags_pkey TO tags_v1_pkey');
+      await c.query('DROP VIEW IF EXISTS tag_values');
+      await c.query(readFileSync(this.s.schemaSqlPath, 'utf8'));
+      // The DDL inserted version 2; the claim and the tags below are part of the same transaction.
+      const claim = await claimInTransaction(c, identity, this.s.target);
+      const done = await migrateV1(c, claim.collectorId, known);
+      await c.query("UPDATE schema_version SET version = $1, updated_at = now(), note = $2 WHERE id = 1", [
+        PG_SCHEMA_VERSION,
+        `migrated from version 1: ${done.tags} tags and ${done.rows} rows attributed to collector "${identity.name}" (old tags table kept as tags_v1)`,
+      ]);
+      await c.query('COMMIT');
+      return { ...done, ms: performance.now() - t0, from };
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
   }
 
   close(): Promise<void> {

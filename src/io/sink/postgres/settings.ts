@@ -34,6 +34,8 @@ export interface PgWorkerSettings {
   readonly insertMode: 'unnest' | 'values';
   readonly applySchema: boolean;
   readonly schemaSqlPath: string;
+  /** user@host:port/db (no password), for messages. */
+  readonly target: string;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -57,7 +59,7 @@ export function resolvePostgresSettings(options: PostgresSinkOptions, schemaSqlP
     keepAlive: true,
     application_name: 'jsscada',
   };
-  return { client, schema, rejectsPath: options.rejectsPath, insertMode: options.insertMode ?? 'unnest', applySchema: options.applySchema ?? true, schemaSqlPath };
+  return { client, schema, rejectsPath: options.rejectsPath, insertMode: options.insertMode ?? 'unnest', applySchema: options.applySchema ?? true, schemaSqlPath, target: describeTarget(client) };
 }
 
 /** user@host:port/db, for logs: the password never appears. */

@@ -1,4 +1,4 @@
-import type { RowBatch, TagInfo } from '../rows.js';
+import type { RowBatch } from '../rows.js';
 
 /**
  * SQL for the postgres sink. The fast path sends a batch as FIVE array parameters and
@@ -65,22 +65,6 @@ export function valuesParams(b: RowBatch, from: number, to: number): (string | n
     out.push(b.tagIds[i]!, Math.round(b.ts[i]!), Number.isNaN(v) ? null : float(v), b.texts ? (b.texts[i] ?? null) : null, b.quality[i]!);
   }
   return out;
-}
-
-export const UPSERT_TAGS = `INSERT INTO tags (tag_id, name, device, group_name, unit, updated_at)
-SELECT u.tag_id, u.name, u.device, u.group_name, u.unit, now()
-FROM unnest($1::int4[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(tag_id, name, device, group_name, unit)
-ON CONFLICT (tag_id) DO UPDATE SET name = EXCLUDED.name, device = EXCLUDED.device, group_name = EXCLUDED.group_name, unit = EXCLUDED.unit, updated_at = now()
-WHERE (tags.name, tags.device, tags.group_name, tags.unit) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.device, EXCLUDED.group_name, EXCLUDED.unit)`;
-
-export function tagParams(tags: readonly TagInfo[]): string[] {
-  return [
-    literal(tags.length, (i) => String(tags[i]!.id)),
-    literal(tags.length, (i) => textElement(tags[i]!.name)),
-    literal(tags.length, (i) => textElement(tags[i]!.device)),
-    literal(tags.length, (i) => textElement(tags[i]!.group)),
-    literal(tags.length, (i) => textElement(tags[i]!.unit)),
-  ];
 }
 
 /** A schema name as a quoted identifier. Validated in the settings; quoted again here anyway. */

@@ -15,6 +15,21 @@ import type { RowBatch } from '../rows.js';
 export const SPOOL_COLUMNS = ['tag_id', 'ts', 'value', 'text_value', 'quality'] as const;
 export const SPOOL_HEADER = SPOOL_COLUMNS.join(',') + '\n';
 
+/**
+ * Version 2 (this release): rows name their tag by key (device, tag name, and the group for a
+ * database that has never seen the tag), not by a local id, so a row spooled before a restart or
+ * a config change lands under the right tag whatever the ids mean by then. Version-1 files (the
+ * 0.1 release, local ids of this data directory, which are never reused) still replay.
+ */
+export const SPOOL_COLUMNS_V2 = ['device', 'tag', 'group_name', 'ts', 'value', 'text_value', 'quality'] as const;
+export const SPOOL_HEADER_V2 = SPOOL_COLUMNS_V2.join(',') + '\n';
+
+/** How the spool turns local ids into tag keys and back (the TagCatalog). */
+export interface SpoolTagKeys {
+  get(localId: number): { readonly device: string; readonly name: string; readonly group: string | null } | undefined;
+  idFor(device: string, name: string, group: string | null): number;
+}
+
 function number(v: number): string {
   if (Number.isNaN(v)) return '';
   return Object.is(v, -0) ? '-0' : String(v);
@@ -30,6 +45,25 @@ export function formatBatch(batch: RowBatch): string {
   const texts = batch.texts;
   for (let i = 0; i < batch.length; i++) {
     lines[i] = `${batch.tagIds[i]!},${number(batch.ts[i]!)},${number(batch.values[i]!)},${text(texts ? (texts[i] ?? null) : null)},${batch.quality[i]!}\n`;
+  }
+  return lines.join('');
+}
+
+/** Version 2 records: the key columns, then the value columns as in version 1. */
+export function formatBatchV2(batch: RowBatch, keys: SpoolTagKeys): string {
+  const lines = new Array<string>(batch.length);
+  const texts = batch.texts;
+  let lastId = Number.NaN;
+  let prefix = '';
+  for (let i = 0; i < batch.length; i++) {
+    const id = batch.tagIds[i]!;
+    if (id !== lastId) {
+      const ref = keys.get(id);
+      // Unknowable (no configuration names the id): kept under a visible placeholder, not dropped.
+      prefix = ref ? `${text(ref.device)},${text(ref.name)},${text(ref.group)}` : `"","#${id}",`;
+      lastId = id;
+    }
+    lines[i] = `${prefix},${number(batch.ts[i]!)},${number(batch.values[i]!)},${text(texts ? (texts[i] ?? null) : null)},${batch.quality[i]!}\n`;
   }
   return lines.join('');
 }
@@ -69,7 +103,25 @@ export function decodeRecord(fields: readonly ParsedField[]): SpoolRow | string 
 }
 
 export function isHeader(fields: readonly ParsedField[]): boolean {
-  return fields.length === SPOOL_COLUMNS.length && fields.every((f, i) => !f.quoted && f.value === SPOOL_COLUMNS[i]);
+  return headerVersion(fields) !== null;
+}
+
+/** 1 or 2 for a spool header line, null for anything else. */
+export function headerVersion(fields: readonly ParsedField[]): 1 | 2 | null {
+  const is = (cols: readonly string[]): boolean => fields.length === cols.length && fields.every((f, i) => !f.quoted && f.value === cols[i]);
+  return is(SPOOL_COLUMNS) ? 1 : is(SPOOL_COLUMNS_V2) ? 2 : null;
+}
+
+/** Decode one version-2 record, resolving its key to a local id with `keys`. */
+export function decodeRecordV2(fields: readonly ParsedField[], keys: SpoolTagKeys): SpoolRow | string {
+  if (fields.length !== SPOOL_COLUMNS_V2.length) return `expected ${SPOOL_COLUMNS_V2.length} fields, got ${fields.length}`;
+  const [deviceF, tagF, groupF, ...rest] = fields as [ParsedField, ParsedField, ParsedField, ...ParsedField[]];
+  if (!deviceF.quoted || !tagF.quoted || tagF.value === '') return 'bad tag key (device and tag must be quoted text)';
+  const group = groupF.quoted ? groupF.value : groupF.value === '' ? null : undefined;
+  if (group === undefined) return 'bad group_name (not quoted)';
+  const tagId = keys.idFor(deviceF.value, tagF.value, group);
+  const row = decodeRecord([{ value: String(tagId), quoted: false }, ...rest]);
+  return row;
 }
 
 /** Collects rows into a RowBatch of at most `capacity` rows. */

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream';
 import { parse, type CastingContext, type CsvError } from 'csv-parse';
 import type { Logger } from 'pino';
 import type { RowBatch } from '../rows.js';
-import { BatchBuilder, decodeRecord, isHeader, type ParsedField } from './csv-format.js';
+import { BatchBuilder, decodeRecord, decodeRecordV2, headerVersion, type ParsedField, type SpoolTagKeys } from './csv-format.js';
 import { SpoolError } from './spool-error.js';
 
 /** What reading one file found, for the replay's log and metrics. */
@@ -50,7 +50,7 @@ function castField(value: string, context: CastingContext): ParsedField {
  * by one batch and the parser's buffer, however large the file. A torn last record is skipped
  * with a warning and does not poison the rows before it.
  */
-export async function* readSpoolFile(path: string, options: { maxRows: number; logger: Logger; stats?: SpoolReadStats }): AsyncGenerator<RowBatch> {
+export async function* readSpoolFile(path: string, options: { maxRows: number; logger: Logger; stats?: SpoolReadStats; keys?: SpoolTagKeys | undefined }): AsyncGenerator<RowBatch> {
   const stats = options.stats ?? { rows: 0, tornBytes: 0, corrupt: 0 };
   const { logger } = options;
   const { complete, size } = await completeLength(path);
@@ -74,19 +74,20 @@ export async function* readSpoolFile(path: string, options: { maxRows: number; l
   // early (the sink failed mid-file) closes the file too.
   pipeline(createReadStream(path, { start: 0, end: complete - 1 }), parser, () => undefined);
   const builder = new BatchBuilder(options.maxRows);
-  let first = true;
+  let version: 1 | 2 | null = null;
   let line = 0;
+  const keys = options.keys;
   for await (const record of parser as AsyncIterable<ParsedField[]>) {
     line++;
-    if (first) {
-      first = false;
-      if (!isHeader(record)) {
+    if (version === null) {
+      version = headerVersion(record);
+      if (version === null || (version === 2 && !keys)) {
         parser.destroy();
-        throw new SpoolError('SPOOL_BAD_HEADER', `${path} does not start with the spool header; it is kept, not replayed`, path);
+        throw new SpoolError('SPOOL_BAD_HEADER', `${path} does not start with a spool header this reader knows; it is kept, not replayed`, path);
       }
       continue;
     }
-    const row = decodeRecord(record);
+    const row = version === 2 ? decodeRecordV2(record, keys!) : decodeRecord(record);
     if (typeof row === 'string') {
       stats.corrupt++;
       logger.error({ file: path, record: line, reason: row }, 'spool: skipping a record that does not decode');

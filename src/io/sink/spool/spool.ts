@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../clock.js';
 import type { RowBatch } from '../rows.js';
-import { formatBatch, SPOOL_HEADER } from './csv-format.js';
+import { formatBatch, formatBatchV2, SPOOL_HEADER, SPOOL_HEADER_V2, type SpoolTagKeys } from './csv-format.js';
 import { SpoolError } from './spool-error.js';
 
 /**
@@ -43,8 +43,13 @@ export class Spool {
 
   constructor(
     readonly dir: string,
-    private readonly deps: { clock: Clock; logger: Logger },
+    private readonly deps: { clock: Clock; logger: Logger; keys?: SpoolTagKeys | undefined },
   ) {}
+
+  /** With keys, files are written in format 2 (rows name their tag by key); see csv-format.ts. */
+  get keys(): SpoolTagKeys | undefined {
+    return this.deps.keys;
+  }
 
   /** Create the directory and take stock of files left by an earlier run (they replay first). */
   async open(): Promise<void> {
@@ -135,7 +140,8 @@ export class Spool {
     const before = target?.info.bytes ?? 0;
     try {
       target ??= await this.create(hour);
-      const data = Buffer.from((fresh ? SPOOL_HEADER : '') + formatBatch(batch), 'utf8');
+      const keys = this.deps.keys;
+      const data = Buffer.from(keys ? (fresh ? SPOOL_HEADER_V2 : '') + formatBatchV2(batch, keys) : (fresh ? SPOOL_HEADER : '') + formatBatch(batch), 'utf8');
       for (let off = 0; off < data.length; ) {
         const { bytesWritten } = await target.handle.write(data, off, data.length - off, before + off);
         off += bytesWritten;

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { packageRoot } from '../../../package-root.js';
+import { migrateStoreV1 } from './migrate.js';
 
 export type Db = Database.Database;
 
@@ -23,9 +24,30 @@ export function openDatabase(path: string, options: { readonly?: boolean; busyTi
   return db;
 }
 
-let schemaSql: string | undefined;
-/** The DDL shipped in config/sqlite/schema.sql (idempotent). */
+const sql = new Map<string, string>();
+function ddl(file: 'store.sql' | 'values.sql'): string {
+  let text = sql.get(file);
+  if (text === undefined) sql.set(file, (text = readFileSync(join(packageRoot(), 'config', 'sqlite', file), 'utf8')));
+  return text;
+}
+
+/** The config store's DDL (config/sqlite/store.sql, idempotent), after renaming a 0.1 store's tables. */
+export function applyStoreSchema(db: Db): void {
+  migrateStoreV1(db);
+  db.exec(ddl('store.sql'));
+}
+
+/** The value schema's DDL (config/sqlite/values.sql, idempotent); the caller checks the version first. */
+export function applyValuesDdl(db: Db): void {
+  db.exec(ddl('values.sql'));
+}
+
+/** Both, on a fresh file: for tests and benchmarks that want the whole database. */
 export function applySchema(db: Db): void {
-  schemaSql ??= readFileSync(join(packageRoot(), 'config', 'sqlite', 'schema.sql'), 'utf8');
-  db.exec(schemaSql);
+  applyStoreSchema(db);
+  applyValuesDdl(db);
+}
+
+export function tableExists(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?").get(name) !== undefined;
 }

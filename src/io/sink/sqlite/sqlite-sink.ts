@@ -1,19 +1,27 @@
 import { Piscina } from 'piscina';
 import type { PlantConfig } from '../../config/schema.js';
 import type { ImportSummary } from '../../config/store-sql.js';
-import type { RowBatch, Sink, WriteResult } from '../rows.js';
-import type { WriterData, WriterTask } from './worker.js';
+import type { RowBatch, WriteResult } from '../rows.js';
+import type { CentralStore } from '../identity/central-store.js';
+import type { Claim, CollectorIdentity } from '../identity/collector-identity.js';
+import type { TagRegistration } from '../identity/tag-ref.js';
+import { fromWire } from '../delivery/sink-error.js';
+import type { ValuesReply, WriterData, WriterTask } from './worker.js';
+import type { ValuesMigration } from './migrate.js';
 import { workerFile } from '../../../worker-file.js';
 
 /**
- * The SQLite sink: a piscina pool with exactly one worker that owns the write connection.
- * Batches are structured-cloned (not transferred) so that the caller still holds a failed
- * batch and can retry or spool it.
+ * The SQLite writer: a piscina pool with exactly one worker that owns the write connections of
+ * the config store (DIR/jsscada.db) and, with `sink: {kind: sqlite}`, of the value database
+ * (`valueStore(path)`; the same file by default). Batches are structured-cloned (not transferred)
+ * so that the caller still holds a failed batch and can retry or spool it.
  */
-export class SqliteSink implements Sink {
+export class SqliteSink {
   readonly kind = 'sqlite';
   private readonly pool: Piscina;
   private closed = false;
+  /** The last claim's migration of a version-1 file, for the start-up log. */
+  lastMigration: ValuesMigration | null = null;
 
   constructor(readonly path: string) {
     const file = workerFile(import.meta.url, './worker');
@@ -32,13 +40,50 @@ export class SqliteSink implements Sink {
     return this.pool.run(task) as Promise<T>;
   }
 
-  /** Open the file and apply the schema (any task does; this one says so by name). */
+  private async values<T>(task: WriterTask): Promise<T> {
+    const reply = await this.run<ValuesReply<T>>(task);
+    if (reply.ok) return reply.value;
+    throw fromWire(reply.error);
+  }
+
+  /** Open the store file and apply its schema (any task does; this one says so by name). */
   async open(): Promise<void> {
     await this.run({ op: 'checkpoint' });
   }
 
+  /** This data directory's id (created on first use): how a value database recognises its collector. */
+  instanceId(): Promise<string> {
+    return this.run({ op: 'instance-id' });
+  }
+
+  /** The value database at `path` (absolute), written by this same thread. */
+  async valueStore(path: string): Promise<CentralStore> {
+    await this.run({ op: 'values', path });
+    const now = (): number => Date.now();
+    return {
+      kind: 'sqlite',
+      target: path,
+      write: (batch: RowBatch) => this.write(batch),
+      claim: async (identity: CollectorIdentity) => {
+        const result = await this.values<Claim & { migrated: ValuesMigration | null }>({ op: 'claim', identity, now: now() });
+        this.lastMigration = result.migrated;
+        return { collectorId: result.collectorId, tookOverFrom: result.tookOverFrom };
+      },
+      register: (collectorId: number, tags: readonly TagRegistration[]) => this.values<number[]>({ op: 'register', collectorId, tags, now: now() }),
+      renew: (collectorId: number, instanceId: string) => this.values<boolean>({ op: 'renew', collectorId, instanceId, now: now() }),
+      release: (collectorId: number, instanceId: string) => this.values<void>({ op: 'release', collectorId, instanceId, now: now() }),
+      // The writer thread lives as long as the store; closing the value store closes nothing.
+      close: () => Promise.resolve(),
+    };
+  }
+
+  /**
+   * Insert a batch into the value database as it is: its tag ids must be that database's
+   * (CentralSink translates; tests and benchmarks that manage ids themselves call this directly).
+   * Until valueStore() names another file, the value database is the store's own file.
+   */
   write(batch: RowBatch): Promise<WriteResult> {
-    return this.run({ op: 'insert', batch });
+    return this.run<WriteResult>({ op: 'insert', batch });
   }
 
   /** Configuration writes share the one writer thread with the value batches. */
@@ -46,7 +91,7 @@ export class SqliteSink implements Sink {
     return this.run({ op: 'plant', plant, now });
   }
 
-  /** Delete rows older than `days`, 5,000 at a time. Returns rows deleted. */
+  /** Delete rows older than `days` from the value database, 5,000 at a time. Returns rows deleted. */
   async applyRetention(days: number, now = Date.now()): Promise<number> {
     if (days <= 0) return 0;
     const cutoff = now - days * 86_400_000;

@@ -162,7 +162,7 @@ describe('Delivery', () => {
   it('keeps the tags while the sink is down and syncs them after recovery', async () => {
     const { clock, sink, delivery } = await setup();
     sink.fail = () => unavailable();
-    await delivery.syncTags([{ id: 1, name: 'a', device: 'd', group: 'g', unit: null }]);
+    await delivery.syncTags([{ localId: 1, name: 'a', device: 'd', group: 'g', unit: null, dataType: 'int16', renamedFrom: null }]);
     expect(delivery.metrics().tagsSynced).toBe(false);
     const w = delivery.write(batchOf(1));
     await settle();

@@ -1,4 +1,5 @@
-import type { RowBatch, Sink, TagInfo, WriteResult } from '../../../../src/io/sink/rows.js';
+import type { RowBatch, Sink, WriteResult } from '../../../../src/io/sink/rows.js';
+import type { TagRef } from '../../../../src/io/sink/identity/tag-ref.js';
 import { SinkError } from '../../../../src/io/sink/delivery/sink-error.js';
 
 /**
@@ -12,7 +13,7 @@ export class MemorySink implements Sink {
   attempts = 0;
   /** Every row ever offered to a commit, duplicates included. */
   offered = 0;
-  tags: readonly TagInfo[] = [];
+  tags: readonly TagRef[] = [];
   fail: (attempt: number) => Error | null = () => null;
   probeFails = false;
   probes = 0;
@@ -37,7 +38,7 @@ export class MemorySink implements Sink {
     if (this.probeFails) throw unavailable();
   }
 
-  async syncTags(tags: readonly TagInfo[]): Promise<void> {
+  async syncTags(tags: readonly TagRef[]): Promise<void> {
     const err = this.fail(++this.attempts);
     if (err) throw err;
     this.tags = tags;

@@ -37,8 +37,17 @@ export function oraError(num: number, text: string, offset?: number): Error & Or
 export class FakeOracle {
   /** Committed rows, by natural key. */
   readonly table = new Map<string, StoredRow>();
-  /** TAGS: tag id -> name. */
-  readonly tags = new Map<number, string>();
+  /** TAGS: id -> the row (database-assigned ids, keyed by collector, device, name). */
+  readonly tags = new Map<number, { collectorId: number; device: string; name: string; group: string | null; unit: string | null; dataType: string | null }>();
+  /** COLLECTORS: id -> the row; lastSeen in the fake's clock (ms). */
+  readonly collectors = new Map<number, { name: string; instanceId: string; host: string | null; lastSeen: number; stopped: boolean }>();
+  /** SCHEMA_VERSION's row; null = the table does not exist (ORA-00942). */
+  schemaVersion: number | null = 2;
+  /** With schemaVersion null: TAGS has the 0.1 TAG_ID column. */
+  v1Tags = false;
+  /** The database's clock (SYSTIMESTAMP), ms. */
+  now: () => number = () => Date.now();
+  private nextId = 1;
   /** getConnection fails with NJS-503 (listener down) while set. */
   down = false;
   /** The next getConnection fails with NJS-040 (pool queue timeout). */
@@ -72,6 +81,10 @@ export class FakeOracle {
     } satisfies OraclePool;
   }
 
+  newId(): number {
+    return this.nextId++;
+  }
+
   get rows(): StoredRow[] {
     return [...this.table.values()];
   }
@@ -95,8 +108,24 @@ class FakeConnection implements OracleConnection {
     db.stats.executeMany++;
     db.stats.maxRowsPerCall = Math.max(db.stats.maxRowsPerCall, binds.length);
     if (sql.startsWith('MERGE INTO TAGS')) {
-      for (const [id, name] of binds) db.tags.set(id as number, name as string);
+      for (const [collectorId, device, name, group, unit, dataType] of binds as [number, string, string, string | null, string | null, string | null][]) {
+        const found = [...db.tags.values()].find((t) => t.collectorId === collectorId && t.device === device && t.name === name);
+        if (!found) db.tags.set(db.newId(), { collectorId, device, name, group, unit, dataType });
+        else if (group !== null) Object.assign(found, { group, unit, dataType });
+      }
       return { rowsAffected: binds.length };
+    }
+    if (sql.startsWith('UPDATE TAGS SET NAME')) {
+      let n = 0;
+      for (const [name, collectorId, device, old] of binds as [string, number, string, string][]) {
+        const rows = [...db.tags.values()];
+        const row = rows.find((t) => t.collectorId === collectorId && t.device === device && t.name === old);
+        if (row && !rows.some((t) => t.collectorId === collectorId && t.device === device && t.name === name)) {
+          row.name = name;
+          n++;
+        }
+      }
+      return { rowsAffected: n };
     }
     if (!sql.startsWith('INSERT INTO TAG_DATA') || options.autoCommit || !options.batchErrors) throw new Error(`unexpected call: ${sql.slice(0, 30)}`);
     const scripted = db.nextBatchErrors;
@@ -124,10 +153,47 @@ class FakeConnection implements OracleConnection {
     return { rowsAffected, batchErrors };
   }
 
-  async execute(sql: string): Promise<OracleResult> {
+  async execute(sql: string, binds: unknown[] = []): Promise<OracleResult> {
     this.check();
-    if (sql !== 'SELECT 1 FROM DUAL') throw new Error(`unexpected SQL ${sql}`);
-    return { rows: [[1]] };
+    const db = this.db;
+    if (sql === 'SELECT 1 FROM DUAL') return { rows: [[1]] };
+    if (sql.startsWith('SELECT VERSION FROM SCHEMA_VERSION')) {
+      if (db.schemaVersion === null) throw oraError(942, 'table or view does not exist');
+      return { rows: [[db.schemaVersion]] };
+    }
+    if (sql.includes('FROM USER_TAB_COLUMNS')) return { rows: [[db.v1Tags ? 1 : 0]] };
+    if (sql.startsWith('INSERT INTO COLLECTORS')) {
+      const [name, instanceId, host] = binds as [string, string, string];
+      if ([...db.collectors.values()].some((c) => c.name === name)) throw oraError(1, 'unique constraint (COLLECTORS_NAME_UK) violated');
+      db.collectors.set(db.newId(), { name, instanceId, host, lastSeen: db.now(), stopped: false });
+      return { rowsAffected: 1 };
+    }
+    if (sql.startsWith('SELECT ID, INSTANCE_ID, HOST')) {
+      const [name] = binds as [string];
+      const found = [...db.collectors.entries()].find(([, c]) => c.name === name);
+      if (!found) return { rows: [] };
+      const [id, c] = found;
+      return { rows: [[id, c.instanceId, c.host, Math.round((db.now() - c.lastSeen) / 1000), c.stopped ? 1 : 0]] };
+    }
+    if (sql.startsWith('UPDATE COLLECTORS SET INSTANCE_ID')) {
+      const [instanceId, host, , id] = binds as [string, string, string, number];
+      const c = db.collectors.get(id)!;
+      Object.assign(c, { instanceId, host, lastSeen: db.now(), stopped: false });
+      return { rowsAffected: 1 };
+    }
+    if (sql.startsWith('UPDATE COLLECTORS SET')) {
+      const [id, instanceId] = binds as [number, string];
+      const c = db.collectors.get(id);
+      if (!c || c.instanceId !== instanceId) return { rowsAffected: 0 };
+      c.lastSeen = db.now();
+      if (sql.includes('STOPPED_AT =')) c.stopped = true;
+      return { rowsAffected: 1 };
+    }
+    if (sql.startsWith('SELECT ID, DEVICE, NAME FROM TAGS')) {
+      const [collectorId] = binds as [number];
+      return { rows: [...db.tags.entries()].filter(([, t]) => t.collectorId === collectorId).map(([id, t]) => [id, t.device, t.name]) };
+    }
+    throw new Error(`unexpected SQL ${sql}`);
   }
 
   async commit(): Promise<void> {

@@ -96,10 +96,37 @@ describe('OracleSink against the typed oracledb fake', () => {
     await expect(sink.probe()).resolves.toBeUndefined();
   });
 
-  it('merges the tags dimension', async () => {
+  it('registers tags under the collector, ids from the database, a rename keeping its id', async () => {
     const { db, sink } = setup();
-    await sink.syncTags([{ id: 7, name: 'press.force', device: 'plc2', group: 'slow', unit: 'kN' }]);
-    expect(db.tags.get(7)).toBe('press.force');
+    const me = { name: 'line1', instanceId: 'i-1', host: 'pc1', version: 'test', leaseS: 30 };
+    const { collectorId } = await sink.claim(me);
+    const tag = { device: 'plc2', name: 'press.force', group: 'slow', unit: 'kN', dataType: 'float32', renamedFrom: null };
+    const [id] = await sink.register(collectorId, [tag]);
+    expect(db.tags.get(id!)).toMatchObject({ collectorId, device: 'plc2', name: 'press.force', unit: 'kN' });
+    expect(await sink.register(collectorId, [{ ...tag, name: 'press.kN', renamedFrom: 'press.force' }])).toEqual([id]);
+    // Another collector with the same device and tag names gets its own tag.
+    const other = await sink.claim({ ...me, name: 'line2', instanceId: 'i-2' });
+    const [otherId] = await sink.register(other.collectorId, [tag]);
+    expect(otherId).not.toBe(id);
+  });
+
+  it('refuses a second collector with the same name while the first holds the lease', async () => {
+    const { sink } = setup();
+    const me = { name: 'line1', instanceId: 'i-1', host: 'pc1', version: 'test', leaseS: 30 };
+    const first = await sink.claim(me);
+    await expect(sink.claim({ ...me, instanceId: 'i-2', host: 'pc2' })).rejects.toMatchObject({ code: 'SINK_IDENTITY', retryable: false });
+    await sink.release(first.collectorId, me.instanceId);
+    await expect(sink.claim({ ...me, instanceId: 'i-2', host: 'pc2' })).resolves.toMatchObject({ collectorId: first.collectorId, tookOverFrom: { instanceId: 'i-1' } });
+  });
+
+  it('refuses a 0.1 schema with the migration script named, and a missing schema with schema.sql', async () => {
+    const { db, sink } = setup();
+    db.schemaVersion = null;
+    db.v1Tags = true;
+    await expect(sink.probe()).rejects.toMatchObject({ code: 'SINK_SCHEMA', retryable: false, message: expect.stringContaining('migrate-v1-v2.sql') });
+    const fresh = setup();
+    fresh.db.schemaVersion = null;
+    await expect(fresh.sink.probe()).rejects.toMatchObject({ code: 'SINK_SCHEMA', message: expect.stringContaining('schema.sql') });
   });
 });
 

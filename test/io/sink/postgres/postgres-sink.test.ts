@@ -31,40 +31,43 @@ describe.skipIf(NO_PG)(`PostgresSink against a real server (${NO_PG ? SKIP_REASO
       return (await c.query(sql)).rows as Record<string, unknown>[];
     });
 
+  const me = { name: 'line1', instanceId: 'inst-1', host: 'pc1', version: 'test', leaseS: 30 };
+  const reg = (name: string, unit: string | null = null, renamedFrom: string | null = null) => ({ device: 'plc1', name, group: 'fast', unit, dataType: 'float32', renamedFrom });
+
   it('stores every value exactly, once per natural key, readable by name through tag_values', async () => {
-    await sink.syncTags([
-      { id: 1, name: 'temp', device: 'plc1', group: 'fast', unit: 'degC' },
-      { id: 2, name: 'label', device: 'plc1', group: 'fast', unit: null },
-    ]);
+    const { collectorId } = await sink.claim(me);
+    const [temp, label] = (await sink.register(collectorId, [reg('temp', 'degC'), reg('label')])) as [number, number];
     const rows = [
-      { tagId: 1, ts: T0, value: 0.1 },
-      { tagId: 1, ts: T0 + 1, value: -0 },
-      { tagId: 1, ts: T0 + 2, value: Number.POSITIVE_INFINITY },
-      { tagId: 1, ts: T0 + 3, value: 1e-300 },
-      { tagId: 1, ts: T0 + 4, value: 2 ** 53 + 2 },
-      { tagId: 1, ts: T0 + 5, quality: 1 },
-      { tagId: 2, ts: T0, text: 'a,"b"\nc\\d {x}' },
-      { tagId: 2, ts: T0 + 1, text: '' },
-      { tagId: 2, ts: T0 + 2, text: 'NULL' },
+      { tagId: temp, ts: T0, value: 0.1 },
+      { tagId: temp, ts: T0 + 1, value: -0 },
+      { tagId: temp, ts: T0 + 2, value: Number.POSITIVE_INFINITY },
+      { tagId: temp, ts: T0 + 3, value: 1e-300 },
+      { tagId: temp, ts: T0 + 4, value: 2 ** 53 + 2 },
+      { tagId: temp, ts: T0 + 5, quality: 1 },
+      { tagId: label, ts: T0, text: 'a,"b"\nc\\d {x}' },
+      { tagId: label, ts: T0 + 1, text: '' },
+      { tagId: label, ts: T0 + 2, text: 'NULL' },
     ];
     const batch = batchOf(rows);
     expect(await sink.write(batch)).toMatchObject({ inserted: 9, rejected: 0 });
     // A retry or a replay of the same rows adds nothing.
     expect(await sink.write(batch)).toMatchObject({ inserted: 0, rejected: 0 });
-    const got = await read(`SELECT tag, device, unit, (extract(epoch FROM ts) * 1000)::int8 AS ms, value, text_value, quality, value::text AS value_text FROM tag_values ORDER BY tag_id, ts`);
+    const got = await read(`SELECT collector, tag, device, unit, (extract(epoch FROM ts) * 1000)::int8 AS ms, value, text_value, quality, value::text AS value_text FROM tag_values ORDER BY tag_id, ts`);
     expect(got).toHaveLength(9);
     expect(got.map((r) => Number(r.ms))).toEqual(rows.map((r) => r.ts));
     expect(got.slice(0, 6).map((r) => r.value)).toEqual([0.1, -0, Number.POSITIVE_INFINITY, 1e-300, 2 ** 53 + 2, null]);
     expect(Object.is(got[1]!.value, -0)).toBe(true);
     expect(got.slice(6).map((r) => r.text_value)).toEqual(['a,"b"\nc\\d {x}', '', 'NULL']);
-    expect(got[0]).toMatchObject({ tag: 'temp', device: 'plc1', unit: 'degC', quality: 0 });
+    expect(got[0]).toMatchObject({ collector: 'line1', tag: 'temp', device: 'plc1', unit: 'degC', quality: 0 });
     expect(got[5]).toMatchObject({ quality: 1, value: null });
     expect(got[6]).toMatchObject({ tag: 'label', unit: null });
   });
 
-  it('updates the tags table when a tag is renamed', async () => {
-    await sink.syncTags([{ id: 1, name: 'temperature', device: 'plc1', group: 'fast', unit: 'K' }]);
-    const got = await read('SELECT name, unit FROM tags WHERE tag_id = 1');
+  it('keeps a tag id across a rename (renamedFrom) and updates its descriptive fields', async () => {
+    const { collectorId } = await sink.claim(me);
+    const [id] = await sink.register(collectorId, [reg('temp', 'degC')]);
+    expect(await sink.register(collectorId, [reg('temperature', 'K', 'temp')])).toEqual([id]);
+    const got = await read(`SELECT name, unit FROM tags WHERE id = ${id}`);
     expect(got).toEqual([{ name: 'temperature', unit: 'K' }]);
   });
 
