@@ -12,6 +12,10 @@ CREATE TABLE IF NOT EXISTS schema_version (
   note       TEXT
 );
 
+-- Every file this DDL creates (or completes) is version 2; a version-1 file is migrated BEFORE it runs.
+INSERT OR IGNORE INTO schema_version (id, version, updated_at, note)
+VALUES (1, 2, CAST(strftime('%s', 'now') AS INTEGER) * 1000, 'created by jsscada');
+
 -- One row per collector name. instance_id is the data directory's own id (meta in jsscada.db):
 -- a second collector with the same name is refused while the holder's lease is fresh.
 CREATE TABLE IF NOT EXISTS collectors (

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { databasePath } from '../app.js';
 import { loadPlantFile, plantToYaml } from '../io/config/yaml-file.js';
 import { isStoreEmpty, readPlant, writePlant } from '../io/config/store-sql.js';
-import { applySchema, openDatabase } from '../io/sink/sqlite/database.js';
+import { applyStoreSchema, openDatabase } from '../io/sink/sqlite/database.js';
 import type { CliIo } from './main.js';
 
 export function checkCommand(file: string, io: CliIo): number {
@@ -17,7 +17,7 @@ export function importCommand(file: string, dataDir: string, io: CliIo): number 
   const plant = loadPlantFile(file);
   const db = openDatabase(databasePath(dataDir));
   try {
-    applySchema(db);
+    applyStoreSchema(db);
     const s = writePlant(db, plant);
     io.out(
       `imported ${file} into ${databasePath(dataDir)}: devices +${s.devices.added} ~${s.devices.updated} -${s.devices.retired}, ` +

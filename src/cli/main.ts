@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
 import { checkCommand, exportCommand, importCommand } from './config-commands.js';
+import { migrateCommand } from './migrate.js';
 
 const HELP = `jsscada ${VERSION}: industrial data collector (Mitsubishi MC / SLMP, Modbus TCP -> SQLite)
 
@@ -16,6 +17,7 @@ Commands:
   import   Load a YAML plant file into the configuration store
   export   Write the stored configuration as YAML
   check    Validate a YAML plant file, change nothing
+  migrate  Upgrade the value database from the 0.1 schema (tags owned by the database)
 
 Run "jsscada <command> --help" for the options of a command.`;
 
@@ -43,6 +45,14 @@ ids (and history) by name; devices, groups and tags missing from FILE are retire
   export: `Usage: jsscada export [FILE] [--data DIR]
 
 Writes the stored configuration as YAML to FILE, or to standard output.`,
+  migrate: `Usage: jsscada migrate [--data DIR]
+
+Upgrades the value database named in the stored configuration (its sink) from the jsscada 0.1
+schema (version 1: tag ids local to one collector) to version 2 (tags keyed by collector, device
+and tag name, ids owned by the database), in place, in one transaction. Its tags and rows are
+attributed to this collector (collector.name, else the host name). Run it once, from the
+collector whose values the database holds. SQLite files are also migrated at start; an Oracle
+schema is migrated by its owner with config/oracle/migrate-v1-v2.sql.`,
   check: `Usage: jsscada check FILE
 
 Validates FILE and prints every problem with its line and field. Exit code 0 when valid, 2 when not.`,
@@ -101,6 +111,8 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
         return exportCommand(args[0], dataDir, io, (file, text) => writeFileSync(file, text));
       case 'check':
         return checkCommand(requireFile(args[0], 'check'), io);
+      case 'migrate':
+        return await migrateCommand(dataDir, io);
       default:
         io.err(`jsscada: unknown command "${command}"\n\n${HELP}`);
         return 2;

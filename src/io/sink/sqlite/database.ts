@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { packageRoot } from '../../../package-root.js';
-import { migrateStoreV1 } from './migrate.js';
+import { migrateStoreV1, valuesVersion } from './migrate.js';
 
 export type Db = Database.Database;
 
@@ -37,8 +37,12 @@ export function applyStoreSchema(db: Db): void {
   db.exec(ddl('store.sql'));
 }
 
-/** The value schema's DDL (config/sqlite/values.sql, idempotent); the caller checks the version first. */
+/**
+ * The value schema's DDL (config/sqlite/values.sql, idempotent). Never over a version-1 file:
+ * its rows carry local ids and must be migrated first (the collector's claim does that).
+ */
 export function applyValuesDdl(db: Db): void {
+  if (valuesVersion(db) === 1) throw new Error('this file holds version-1 values (jsscada 0.1): start the collector on it to migrate them first');
   db.exec(ddl('values.sql'));
 }
 
@@ -50,4 +54,9 @@ export function applySchema(db: Db): void {
 
 export function tableExists(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?").get(name) !== undefined;
+}
+
+/** The DDL without the version-1 guard: only for the migration, inside its transaction. */
+export function applyValuesDdlUnchecked(db: Db): void {
+  db.exec(ddl('values.sql'));
 }

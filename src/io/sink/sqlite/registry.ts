@@ -1,7 +1,7 @@
 import { claimDecision, refusalMessage, type Claim, type CollectorIdentity } from '../identity/collector-identity.js';
 import type { TagRegistration } from '../identity/tag-ref.js';
 import { SinkError } from '../delivery/sink-error.js';
-import { applyValuesDdl, type Db } from './database.js';
+import { applyValuesDdlUnchecked, type Db } from './database.js';
 import { migrateValuesV1, valuesVersion, type ValuesMigration } from './migrate.js';
 
 export const VALUES_SCHEMA_VERSION = 2;
@@ -31,7 +31,9 @@ export function claim(db: Db, me: CollectorIdentity, now: number, target: string
     if (version !== null && version > VALUES_SCHEMA_VERSION) {
       throw new SinkError('SINK_SCHEMA', `${target} has value schema version ${version}, newer than this release understands (${VALUES_SCHEMA_VERSION}): upgrade jsscada`, false);
     }
-    applyValuesDdl(db);
+    // Version 1's tag_data is version 2's: the DDL adds the identity tables beside it, and the
+    // migration below gives every old id a tags row (the DDL's version row is replaced by its own).
+    applyValuesDdlUnchecked(db);
     const row = db.prepare('SELECT id, instance_id, host, last_seen_at, stopped_at FROM collectors WHERE name = ?').get(me.name) as CollectorRow | undefined;
     let outcome: Claim;
     if (!row) {
@@ -48,13 +50,11 @@ export function claim(db: Db, me: CollectorIdentity, now: number, target: string
       const t0 = performance.now();
       const done = migrateValuesV1(db, outcome.collectorId, now);
       migrated = { ...done, ms: performance.now() - t0 };
-      db.prepare('INSERT INTO schema_version (id, version, updated_at, note) VALUES (1, ?, ?, ?)').run(
+      db.prepare('INSERT OR REPLACE INTO schema_version (id, version, updated_at, note) VALUES (1, ?, ?, ?)').run(
         VALUES_SCHEMA_VERSION,
         now,
         `migrated from version 1: ${done.tags} tags and ${done.rows} rows attributed to collector "${me.name}"`,
       );
-    } else {
-      db.prepare('INSERT INTO schema_version (id, version, updated_at, note) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO NOTHING').run(VALUES_SCHEMA_VERSION, now, 'created by jsscada');
     }
     return outcome;
   }).immediate();
