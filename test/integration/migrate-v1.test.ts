@@ -114,7 +114,7 @@ describe('migrating the 0.1 schema', () => {
       });
       const dir = mkdtempSync(join(tmpdir(), 'jsscada-migpg-'));
       dirs.push(dir);
-      const sim = await modbusWith([{ name: 'a', hr: 100, value: 5 }]);
+      const sim = await modbusWith([{ name: 'a', hr: 100, value: 5 }, { name: 'c', hr: 102, value: 9 }]);
       sims.push(sim);
       const sink = { kind: 'postgres', url, schema, poolSize: 1, ssl: false, connectTimeoutMs: 5000, queryTimeoutMs: 30000 };
       writeV1Store(join(dir, 'jsscada.db'), sim.port, sink);
@@ -147,8 +147,11 @@ describe('migrating the 0.1 schema', () => {
         ]);
         const old = (await c.query(`SELECT collector, tag, count(*)::int AS n, sum(value)::float8 AS sum FROM tag_values WHERE ts < timestamptz 'epoch' + ${T0 + 1_000_000} * interval '1 millisecond' GROUP BY collector, tag ORDER BY tag`)).rows;
         expect(old).toEqual(['a', 'b', 'c', 'tag-99'].map((tag) => ({ collector: 'line-old', tag, n: 1000, sum: 499_500 })));
-        const fresh = (await c.query(`SELECT tag_id, min(value) AS lo, max(value) AS hi FROM tag_data WHERE ts > timestamptz 'epoch' + ${T0 + 1_000_000} * interval '1 millisecond' GROUP BY tag_id`)).rows;
-        expect(fresh).toEqual([{ tag_id: 1, lo: 5, hi: 5 }]);
+        const fresh = (await c.query(`SELECT tag_id, min(value) AS lo, max(value) AS hi FROM tag_data WHERE ts > timestamptz 'epoch' + ${T0 + 1_000_000} * interval '1 millisecond' GROUP BY tag_id ORDER BY tag_id`)).rows;
+        expect(fresh).toEqual([
+          { tag_id: 1, lo: 5, hi: 5 },
+          { tag_id: 3, lo: 9, hi: 9 },
+        ]);
         expect((await c.query("SELECT to_regclass('tags_v1') IS NOT NULL AS kept")).rows[0]).toEqual({ kept: true });
       });
     });
