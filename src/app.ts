@@ -19,6 +19,7 @@ import { TagCatalog } from './io/sink/identity/tag-catalog.js';
 import { SinkError, errorText } from './io/sink/delivery/sink-error.js';
 import { protocolOf } from './io/protocols.js';
 import type { Delivery } from './io/sink/delivery/delivery.js';
+import type { OracleDriver } from './io/sink/oracle/driver.js';
 import { openDatabase } from './io/sink/sqlite/database.js';
 import { HistoryReader } from './io/sink/sqlite/history.js';
 import { SqliteSink } from './io/sink/sqlite/sqlite-sink.js';
@@ -39,6 +40,8 @@ export interface RunOptions {
   readonly host?: string | undefined;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** Tests: run the oracle sink's writers in this thread with this driver (a fake). */
+  readonly oracleDriver?: OracleDriver | undefined;
   /** Where a newly generated API token is announced (stdout by default). */
   readonly print?: ((line: string) => void) | undefined;
 }
@@ -102,7 +105,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     const catalog = new TagCatalog();
     catalog.setKnown(readAllTagRefs(reader));
     catalog.update(tagRefs(stored));
-    const { delivery, central } = await createDelivery(stored.plant.sink, sqlite, dataDir, identity, catalog, { clock, logger });
+    const { delivery, central } = await createDelivery(stored.plant.sink, sqlite, dataDir, identity, catalog, { clock, logger, oracleDriver: options.oracleDriver });
     started.delivery = delivery;
     // The name is claimed before anything polls: a second collector with this name (or a schema
     // this release cannot write) stops the start here, with the reason. A database that is
@@ -159,7 +162,8 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
         if (valuesReader !== reader) valuesReader.close();
         reader.close();
         await closed;
-        logger.info({ ...result, delivery: delivery.metrics() }, 'collector stopped');
+        const polls = collector.groupStatuses().map((g) => ({ group: g.name, ok: g.counters.pollsOk, errors: g.counters.errors }));
+        logger.info({ ...result, collector: identity.name, polls, delivery: delivery.metrics() }, 'collector stopped');
         return result;
       })());
     return { services, collector, delivery, dbPath, port: http?.port ?? null, token: http?.token ?? null, stop };

@@ -10,6 +10,7 @@ import type { CollectorIdentity } from '../io/sink/identity/collector-identity.j
 import type { TagCatalog } from '../io/sink/identity/tag-catalog.js';
 import type { TagRef } from '../io/sink/identity/tag-ref.js';
 import type { SqliteSink } from '../io/sink/sqlite/sqlite-sink.js';
+import type { OracleDriver } from '../io/sink/oracle/driver.js';
 import { Spool } from '../io/sink/spool/spool.js';
 
 /** sink.path: relative to the data directory, or absolute. */
@@ -28,7 +29,7 @@ export async function createDelivery(
   dataDir: string,
   identity: CollectorIdentity,
   catalog: TagCatalog,
-  deps: { clock: Clock; logger: Logger },
+  deps: { clock: Clock; logger: Logger; oracleDriver?: OracleDriver | undefined },
 ): Promise<{ delivery: Delivery; central: CentralSink }> {
   const rejectsPath = join(dataDir, 'rejects', `${config.kind}.jsonl`);
   let store: CentralStore;
@@ -44,13 +45,13 @@ export async function createDelivery(
     }
     case 'oracle': {
       const { OracleSink } = await import('../io/sink/oracle/oracle-sink.js');
-      store = new OracleSink({ ...config, rejectsPath });
+      store = new OracleSink({ ...config, rejectsPath }, deps.oracleDriver ? { driver: deps.oracleDriver } : {});
       break;
     }
   }
   const logger = deps.logger.child({ sink: config.kind });
   const central = new CentralSink(store, catalog, identity, { clock: deps.clock, logger });
-  const delivery = new Delivery(central, new Spool(join(dataDir, 'spool'), { ...deps, keys: catalog }), { clock: deps.clock, logger });
+  const delivery = new Delivery(central, new Spool(join(dataDir, 'spool'), { clock: deps.clock, logger: deps.logger, keys: catalog }), { clock: deps.clock, logger });
   return { delivery, central };
 }
 
