@@ -118,7 +118,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     started.valuesReader = valuesReader;
 
     const inspection = new InspectionHub([engineMachine, pollGroupMachine, bufferMachine, deviceLinkMachine], clock);
-    const collector = new Collector(stored, { logger, clock, sink: delivery, protocolOf, inspect: inspection.inspect });
+    const collector = new Collector(stored, { logger, clock, sink: delivery, protocolOf, inspect: inspection.inspect, name: identity.name });
     collector.start();
     started.collector = collector;
     const services: AppServices = {

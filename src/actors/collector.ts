@@ -45,6 +45,8 @@ export interface CollectorDeps {
    * historian's times must follow the plant's clock), the test clock's now() otherwise.
    */
   readonly stamp?: (() => number) | undefined;
+  /** The collector's name on the value database (status, metrics). */
+  readonly name?: string | undefined;
 }
 
 export type CommandResult = { ok: true } | { ok: false; refusal: StartRefusal | { code: 'not-running' | 'not-handshake' | 'not-ready'; message: string } };
@@ -95,6 +97,11 @@ export class Collector {
     });
     this.engine.on('group.crashed', (e) => deps.logger.error({ group: e.name, err: e.error, crashes: e.crashes, restartInMs: e.restartInMs }, 'group actor crashed; restarting'));
     this.engine.on('group.startRefused', (e) => deps.logger.warn({ group: e.name }, `group not started: ${e.reason}`));
+  }
+
+  /** The collector's name on the value database. */
+  get name(): string {
+    return this.deps.name ?? 'collector';
   }
 
   /** Start the buffer and the engine, and load the groups (enabled ones start polling). */

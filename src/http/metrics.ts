@@ -18,6 +18,8 @@ export class PlantMetrics {
     private readonly services: AppServices,
     private readonly streams: Streams,
   ) {
+    // Every series carries the collector's name: many collectors scraped into one Prometheus.
+    this.registry.setDefaultLabels({ collector: services.collectorName });
     const r = [this.registry];
     const state = () => (this.scrape ??= this.read());
     const perGroup = (name: string, help: string, value: (g: GroupStatus) => number) =>

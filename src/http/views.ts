@@ -4,6 +4,7 @@ import type { GroupStatus } from '../actors/status.js';
 /** The engine as the status API and the polling stream show it. */
 export function engineView(collector: Collector, groups: readonly GroupStatus[] = collector.groupStatuses()) {
   return {
+    collector: collector.name,
     ready: collector.ready,
     runningGroups: groups.filter((g) => g.state !== 'idle').length,
     maxConcurrentGroups: collector.stored.plant.collector.maxConcurrentGroups,

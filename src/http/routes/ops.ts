@@ -9,8 +9,8 @@ export function registerOpsRoutes(app: App, ctx: RouteContext): void {
   const started = ctx.clock.now();
 
   app.openapi(
-    createRoute({ tags: ['ops'], method: 'get', path: '/health', summary: 'Liveness: the process answers', responses: { 200: json(z.object({ status: z.literal('ok'), version: z.string(), uptimeS: z.number() }).openapi('Health'), 'Alive') } }),
-    (c) => c.json({ status: 'ok' as const, version, uptimeS: Math.round((ctx.clock.now() - started) / 1000) }, 200),
+    createRoute({ tags: ['ops'], method: 'get', path: '/health', summary: 'Liveness: the process answers', responses: { 200: json(z.object({ status: z.literal('ok'), version: z.string(), collector: z.string(), uptimeS: z.number() }).openapi('Health'), 'Alive') } }),
+    (c) => c.json({ status: 'ok' as const, version, collector: ctx.services.collectorName, uptimeS: Math.round((ctx.clock.now() - started) / 1000) }, 200),
   );
 
   app.openapi(

@@ -58,6 +58,8 @@ export const bufferStatusSchema = z
 
 export const engineSchema = z
   .object({
+    /** This collector's name on the value database (collector.name, else the host name). */
+    collector: z.string(),
     ready: z.boolean(),
     runningGroups: z.number().int(),
     maxConcurrentGroups: z.number().int(),

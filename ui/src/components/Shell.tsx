@@ -64,6 +64,13 @@ export function Shell(props: RouteSectionProps) {
           <span class="brand-mark" aria-hidden="true" />
           JSScada
         </A>
+        <Show when={app.polling.engine()?.collector}>
+          {(name) => (
+            <span class="collector-name" title="This collector's name on the value database (collector.name)" data-testid="collector-name">
+              {name()}
+            </span>
+          )}
+        </Show>
         <nav class="nav" aria-label="Pages">
           <A href="/" end>
             Overview

@@ -117,10 +117,11 @@ export class CentralSink implements Sink {
 
   private async registerAll(): Promise<void> {
     const collectorId = await this.ensureClaim();
-    const todo = this.catalog.all().filter((r) => {
+    // The running plant's tags, ahead of their first rows; a retired or transient tag is
+    // registered when rows of it show up (a spool replay), not ahead of time.
+    const todo = this.catalog.running().filter((r) => {
       const m = this.mapped.get(r.localId);
-      // A transient or retired tag is registered when rows of it show up, not ahead of time.
-      return r.group !== null && (!m || m.sig !== describes(r));
+      return !m || m.sig !== describes(r);
     });
     await this.register(collectorId, todo);
   }

@@ -54,6 +54,11 @@ export class TagCatalog {
     return this.byId.get(localId);
   }
 
+  /** The running plant's tags. */
+  running(): readonly TagRef[] {
+    return this.current;
+  }
+
   /** Every tag with a local id the running plant or the store knows, and the transient ones. */
   all(): TagRef[] {
     return [...this.byId.values()];

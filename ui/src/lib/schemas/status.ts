@@ -69,6 +69,8 @@ export const bufferStatusSchema = z.object({
 export type BufferStatus = z.output<typeof bufferStatusSchema>;
 
 export const engineSchema = z.object({
+  /** The collector's name (absent from servers before 0.2). */
+  collector: z.string().optional(),
   ready: z.boolean(),
   runningGroups: z.number().int(),
   maxConcurrentGroups: z.number().int(),
