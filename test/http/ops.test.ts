@@ -29,7 +29,11 @@ describe('operations endpoints', () => {
     const res = await http.request('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    const text = await res.text();
+    const raw = await res.text();
+    // Every series carries the collector's name (many collectors into one Prometheus).
+    expect(raw).toMatch(/^jsscada_polls_total\{group="fast",result="ok",collector="[A-Za-z0-9][A-Za-z0-9_.-]*"\} \d+$/m);
+    expect(raw.split('\n').filter((l) => l.startsWith('jsscada_') && !l.includes('collector="'))).toEqual([]);
+    const text = raw.replace(/collector="[^"]*",?/g, '').replace(/,\}/g, '}').replace(/\{\}/g, '');
     for (const line of [
       /^jsscada_polls_total\{group="fast",result="ok"\} [1-9]\d*$/m,
       /^jsscada_polls_total\{group="fast",result="error"\} 0$/m,

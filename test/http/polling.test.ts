@@ -27,7 +27,7 @@ describe('polling control', () => {
     expect(res.status).toBe(200);
     const json = await body(res);
     expect(json.ready).toBe(true);
-    expect(json.engine).toEqual({ ready: true, runningGroups: 2, maxConcurrentGroups: 2, groups: 3 });
+    expect(json.engine).toEqual({ collector: expect.any(String), ready: true, runningGroups: 2, maxConcurrentGroups: 2, groups: 3 });
     expect(json.groups.map((g: { name: string; state: string }) => [g.name, g.state])).toEqual([
       ['fast', 'polling'],
       ['batch', 'polling'],

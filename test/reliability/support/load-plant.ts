@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { plantToYaml } from '../../../src/io/config/yaml-file.js';
 import { startMcSimulator } from '../../../src/io/mc/simulator/index.js';
 import { startModbusSimulator } from '../../../src/io/modbus/simulator/index.js';
-import { query } from './harness.js';
+import { query, tagIds as tagIdsOf } from './harness.js';
 import { closeLater, expectedValue, fillMc, fillModbus, plantOf, wordTags } from './plants.js';
 
 /**
@@ -132,6 +132,9 @@ export function checkGroups(dbPath: string, groups: readonly LoadGroup[], range:
 export function spoolRows(dataDir: string): { files: string[]; rows: { tagId: number; ts: number; value: number | null; quality: number }[] } {
   const dir = join(dataDir, 'spool');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^spool-.*\.csv$/.test(f)).sort() : [];
+  // Rows name their tag; the value database's ids make them comparable with tag_data.
+  let byName: Map<string, number> | null = null;
+  const ids = (): Map<string, number> => (byName ??= tagIdsOf(join(dataDir, 'jsscada.db')));
   const rows = files.flatMap((f) => {
     const text = readFileSync(join(dir, f), 'utf8');
     const complete = text.slice(0, text.lastIndexOf('\n') + 1);
@@ -140,8 +143,9 @@ export function spoolRows(dataDir: string): { files: string[]; rows: { tagId: nu
       .slice(1)
       .filter((l) => l.length > 0)
       .map((l) => {
-        const [tagId, ts, value, , quality] = l.split(',');
-        return { tagId: Number(tagId), ts: Number(ts), value: value === '' ? null : Number(value), quality: Number(quality) };
+        // Spool format 2: "device","tag","group",ts,value,text_value,quality (names here hold no commas).
+        const [, tag, , ts, value, , quality] = l.split(',');
+        return { tagId: ids().get(tag!.replaceAll('"', ''))!, ts: Number(ts), value: value === '' ? null : Number(value), quality: Number(quality) };
       });
   });
   return { files, rows };
