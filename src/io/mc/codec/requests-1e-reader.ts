@@ -58,8 +58,9 @@ export function decode1eRequest(bytes: Uint8Array, encoding: Encoding): Mc1eRequ
   if (bytes.length < headLength) return null;
   const pc = field(w, 1);
   const monitoringTimer = field(2 * w, 2);
-  const number = ascii ? field(8, 4) : field(4, 4);
-  const deviceCode = ascii ? field(4, 2) : field(8, 2);
+  // Binary: number (4 bytes) at 4, code (2) at 8. ASCII: code (4 characters) at 8, number (8) at 12.
+  const number = ascii ? field(12, 4) : field(4, 4);
+  const deviceCode = field(8, 2);
   const rawPoints = field(10 * w, 1);
   const fixed = field(11 * w, 1);
   if ([pc, monitoringTimer, number, deviceCode, rawPoints, fixed].some((v) => v < 0)) return { kind: 'malformed', command, reason: 'request field is not hex' };
