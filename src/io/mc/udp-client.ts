@@ -23,7 +23,8 @@ import { createFrameSplitter } from './codec/splitter.js';
  *   binds a new socket (a new port unless `localPort` is fixed: then a reply that comes later than
  *   the retry could still be taken for the retry's, which is why 4E is advised). After each
  *   reply the next request waits one turn of the event loop, so duplicates already received are
- *   read (and dropped) before it goes out.
+ *   read (and dropped) before it goes out; a duplicate that arrives later than that would be
+ *   taken for the next reply. Over a network that duplicates datagrams, use 4E.
  */
 export interface McUdpClientOptions extends McClientOptions {
   /** Local port to bind; 0 or absent = any free port. */
@@ -49,7 +50,7 @@ export class McUdpClient implements McSession {
   private nextSerial = 1;
   private closedError: CommError | null = null;
   private readonly closedPromise: Promise<void>;
-  private pumpScheduled = false;
+  private quiet = false;
 
   /** Bind the local socket; rejects with CommError CONNECT (address in use, unknown host). */
   static async open(options: McUdpClientOptions, signal?: AbortSignal): Promise<McUdpClient> {
@@ -124,20 +125,24 @@ export class McUdpClient implements McSession {
   }
 
   private pump(): void {
-    while (!this.closedError && this.inFlight.size < this.maxInFlight) {
+    while (!this.closedError && !this.quiet && this.inFlight.size < this.maxInFlight) {
       const pending = this.queue.shift();
       if (!pending) return;
       this.send(pending);
     }
   }
 
-  /** 3E/1E: send the next request after the datagrams already received are read (see the class comment). */
+  /**
+   * 3E/1E: after a reply, hold the next request for one turn of the event loop, so datagrams the
+   * socket already holds (a duplicate of that reply) are read and dropped first. It narrows the
+   * window; only 4E serials close it (see the class comment).
+   */
   private pumpLater(): void {
     if (this.options.frame === '4e') return this.pump();
-    if (this.pumpScheduled) return;
-    this.pumpScheduled = true;
+    if (this.quiet) return;
+    this.quiet = true;
     setImmediate(() => {
-      this.pumpScheduled = false;
+      this.quiet = false;
       this.pump();
     });
   }

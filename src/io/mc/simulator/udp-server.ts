@@ -21,6 +21,8 @@ export class McUdpServer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private processing: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Requests received and not yet answered (or given up): the client's requests in flight. */
+  private waiting = 0;
 
   constructor(private readonly options: McServerOptions) {
     this.socket = createSocket('udp4');
@@ -59,13 +61,18 @@ export class McUdpServer {
       return;
     }
     this.stats.requests++;
+    this.stats.maxPipelined = Math.max(this.stats.maxPipelined, ++this.waiting);
     this.processing = this.processing
       .then(async () => {
-        if (faults.silent) return;
+        if (faults.silent) return this.waiting--;
         if (faults.scanMs > 0) await this.sleep(faults.scanMs);
         const r = reply();
-        if (r.delayMs > 0) this.later(() => this.send(r.bytes, rinfo), r.delayMs);
-        else this.send(r.bytes, rinfo);
+        const answer = (): void => {
+          this.waiting--;
+          this.send(r.bytes, rinfo);
+        };
+        if (r.delayMs > 0) this.later(answer, r.delayMs);
+        else answer();
       })
       .catch(() => {});
   }
