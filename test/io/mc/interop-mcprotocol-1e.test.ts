@@ -29,10 +29,10 @@ interface LegacyConnection {
 const require = createRequire(import.meta.url);
 const MCProtocol = require('mcprotocol') as new () => LegacyConnection;
 
-async function connect(sim: McSimulator): Promise<LegacyConnection> {
+async function connect(sim: McSimulator, ascii = false): Promise<LegacyConnection> {
   const conn = new MCProtocol();
   await new Promise<void>((resolve, reject) =>
-    conn.initiateConnection({ port: sim.port, host: '127.0.0.1', ascii: false, frame: '1E' }, (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())),
+    conn.initiateConnection({ port: sim.port, host: '127.0.0.1', ascii, frame: '1E' }, (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())),
   );
   conn.setTranslationCB((name) => name);
   return conn;
@@ -53,7 +53,7 @@ function fillFx3(sim: McSimulator): void {
   sim.memory.setBit('Y20', true);
 }
 
-describe('interop over 1E binary: mcprotocol (npm) and our client against our FX3 simulator', () => {
+describe('interop over 1E: mcprotocol (npm) and our client against our FX3 simulator', () => {
   beforeEach(() => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
   });
@@ -61,10 +61,10 @@ describe('interop over 1E binary: mcprotocol (npm) and our client against our FX
     vi.restoreAllMocks();
   });
 
-  it('mcprotocol reads D words, a float and a double word, R, T and M/X/Y bits (octal X/Y)', async () => {
-    const sim = await simulator({ series: 'fx3', encoding: 'binary' });
+  it.each(['binary', 'ascii'] as const)('mcprotocol reads D words, a float and a double word, R, T and M/X/Y bits (octal X/Y), %s', async (encoding) => {
+    const sim = await simulator({ series: 'fx3', encoding });
     fillFx3(sim);
-    const conn = await connect(sim);
+    const conn = await connect(sim, encoding === 'ascii');
     try {
       conn.addItems(['D100,5', 'DFLOAT200', 'DDINT210', 'R50,2', 'TN3', 'M5', 'M6', 'X17', 'Y20', 'Y21']);
       const { bad, values } = await readAll(conn);
