@@ -1,8 +1,9 @@
 /**
  * Wire constants of the A-compatible 1E frame, as the FX3U-ENET-ADP and FX3U-ENET-L speak it
- * (FX3U-ENET-ADP User's Manual JY997D45801, 7.3 "Message formats" and 7.4 "List of commands";
- * FX3U-ENET User's Manual JY997D18101, chapter 9; MELSEC Communication Protocol Reference Manual
- * SH-080008, "A-compatible 1E frame"). 1E shares nothing of the 3E/4E header: no route, no length
+ * (FX3U-ENET-ADP User's Manual, 7.3 "Message formats and control procedures", 7.4 "List of
+ * commands and functions", 7.5 "Device memory read/write", 9.3 "End codes"; FX3U-ENET User's
+ * Manual, 9 "When communicating data using the MC protocol", device list; read on manualslib.com
+ * and manualshive.com). 1E shares nothing of the 3E/4E header: no route, no length
  * field. A request is
  *
  *   binary  subheader(1) PC no.(1) monitoring timer(2, LE) head device no.(4, LE) device code(2, LE)
