@@ -64,7 +64,10 @@ export class McUdpServer {
     this.stats.maxPipelined = Math.max(this.stats.maxPipelined, ++this.waiting);
     this.processing = this.processing
       .then(async () => {
-        if (faults.silent) return this.waiting--;
+        if (faults.silent) {
+          this.waiting--;
+          return;
+        }
         if (faults.scanMs > 0) await this.sleep(faults.scanMs);
         const r = reply();
         const answer = (): void => {
