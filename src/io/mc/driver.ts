@@ -13,6 +13,7 @@ import { DEFAULT_ROUTE, encodeRequestFrame, type RequestFrameOptions } from './c
 import { batchReadBits1e, batchReadWords1e, batchWriteBits1e, encode1eRequestFrame } from './codec/requests-1e.js';
 import { batchReadBits, batchReadWords, batchWriteBits, type CodecContext, type McCommand } from './codec/requests.js';
 import { McWire, type Encoding } from './codec/wire.js';
+import { mcDeviceProblem } from './device-check.js';
 import { McUdpClient } from './udp-client.js';
 import { decodeBitReply, decodeWordReply, markFailed, newBatch, type MutableBatch } from './plan-decode.js';
 import { planMcRead, type McPlannedRequest, type McReadPlan } from './planner.js';
@@ -203,14 +204,6 @@ function bitEntry1e(parsed: McAddress, encoding: Encoding, toRequest: (command: 
   }
   const pair = { info: parsed.info, number: parsed.number - (parsed.number % 2) };
   return { read: toRequest(batchReadBits1e(pair, 2, encoding)), write, bit: undefined, index: parsed.number % 2, points: 2 };
-}
-
-/** A device-level problem of an MC device (frame vs series, transport options), or null. */
-export function mcDeviceProblem(device: Pick<DeviceConfig, 'protocol' | 'series' | 'transport' | 'localPort'>): string | null {
-  if (device.protocol === 'mc1e' && device.series !== 'fx3') return `protocol mc1e (the A-compatible 1E frame) is for the FX3 family: set series: fx3 (not ${device.series})`;
-  if (device.protocol !== 'mc1e' && device.series === 'fx3') return 'series fx3 (FX3U/FX3G/FX3GE Ethernet adapters) speaks the 1E frame only: use protocol: mc1e';
-  if (device.localPort !== undefined && device.transport !== 'udp') return 'localPort is for transport: udp';
-  return null;
 }
 
 function malformed(label: string, size: number): CommError {

@@ -1,5 +1,6 @@
 import type { ProtocolModule } from '../protocol-module.js';
-import { createMcDriver, mcDeviceProblem } from './driver.js';
+import { mcDeviceProblem } from './device-check.js';
+import { createMcDriver } from './driver.js';
 import { checkMcBit, checkMcTag } from './tag-layout.js';
 
 /** The MC (SLMP) protocol module: config checks that need MC knowledge, and the driver factory. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseMcAddress } from '../../../src/io/mc/address.js';
 import { create1eRequestSplitter, decode1eRequest, encode1eResponse } from '../../../src/io/mc/codec/requests-1e-reader.js';
@@ -141,5 +142,21 @@ describe('1E streams: split at every byte, several frames in one chunk', () => {
   it('the simulator\'s responses match the builder', () => {
     expect(toHex(encode1eResponse('binary', 1, 0, hex('3412')))).toBe(toHex(binary1eResponse(1, 0, '3412')));
     expect(toText(encode1eResponse('ascii', 2, 0x5b, undefined, 0x10))).toBe(toText(ascii1eResponse(2, 0x5b, '', 0x10)));
+  });
+});
+
+describe('1E parsers take arbitrary bytes without throwing', () => {
+  it.each(['binary', 'ascii'] as const)('%s', (encoding) => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 300 }), (bytes, command, replyLength) => {
+        const splitter = create1eRequestSplitter(encoding);
+        splitter.push(bytes);
+        const reader = create1eStreamReader(encoding);
+        reader.append(bytes);
+        reader.next({ command, replyLength });
+        decode1eResponse(bytes, encoding, { command, replyLength });
+        decode1eRequest(bytes, encoding);
+      }),
+    );
   });
 });
