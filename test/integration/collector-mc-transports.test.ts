@@ -88,17 +88,30 @@ describe('collector with FX3 over 1E and Q over UDP beside TCP devices', () => {
           { name: 'g_q4u', device: 'q4u', intervalMs: 100, tags: tags(Q_CASES, '_4u') },
           { name: 'g_q3u', device: 'q3u', intervalMs: 100, tags: tags(Q_CASES, '_3u') },
           { name: 'g_q3t', device: 'q3t', intervalMs: 100, tags: tags(Q_CASES, '_3t') },
+          // The PLC handshake over 1E: the trigger bit is read, the ack bit written, by 1E frames.
+          { name: 'g_fx3_batch', device: 'fx3', mode: 'handshake', trigger: { bit: 'M100', ack: 'M101', watchMs: 50 }, tags: [{ name: 'batch_no', address: 'D300', type: 'int16' }] },
         ],
       },
       'test plant',
     );
+    fx3Tcp.memory.setWord('D300', 4711);
     running = await startCollector({ plant, dataDir: dir, logger: silentLogger() });
+    // The "PLC program": raise the trigger, drop it once the collector acknowledges.
+    fx3Tcp.memory.setBit('M100', true);
+    const program = setInterval(() => {
+      if (fx3Tcp.memory.getBit('M100') && fx3Tcp.memory.getBit('M101')) fx3Tcp.memory.setBit('M100', false);
+    }, 20);
+    const done = () => running.collector.groupStatuses().every((g) => g.counters.pollsOk >= (g.mode === 'HANDSHAKE' ? 1 : 3));
     const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !running.collector.groupStatuses().every((g) => g.counters.pollsOk >= 3)) {
+    while (Date.now() < deadline && !(done() && !fx3Tcp.memory.getBit('M101'))) {
       await new Promise((r) => setTimeout(r, 50));
     }
+    clearInterval(program);
+    // The collector acknowledged (M101 set), and cleared the ack once the PLC dropped the trigger.
+    expect([fx3Tcp.memory.getBit('M100'), fx3Tcp.memory.getBit('M101')]).toEqual([false, false]);
     const statuses = running.collector.groupStatuses();
-    expect(statuses.map((g) => [g.name, g.counters.errors, g.counters.pollsOk >= 3])).toEqual(statuses.map((g) => [g.name, 0, true]));
+    expect(statuses.map((g) => [g.name, g.counters.errors, g.counters.pollsOk >= 1])).toEqual(statuses.map((g) => [g.name, 0, true]));
+    expect(statuses.find((g) => g.name === 'g_fx3_batch')?.counters.triggersAccepted).toBe(1);
     const result = await running.stop();
     expect(result).toEqual({ drained: true, unwritten: 0 });
     const db = new Database(join(dir, 'jsscada.db'), { readonly: true });
@@ -123,6 +136,7 @@ describe('collector with FX3 over 1E and Q over UDP beside TCP devices', () => {
   };
 
   it.each(FX3_CASES)('FX3 1E TCP binary stores $name ($address) exactly', (c) => expectStored(c.name, c));
+  it('FX3 1E: the handshake group read its tag on the PLC trigger', () => expectStored('batch_no', { name: 'batch_no', address: 'D300', type: 'int16', value: 4711 }));
   it.each(FX3_CASES)('FX3 1E UDP ASCII stores $name ($address) exactly', (c) => expectStored(`${c.name}_u`, c));
   it.each(Q_CASES)('Q 4E UDP stores $name ($address) exactly', (c) => expectStored(`${c.name}_4u`, c));
   it.each(Q_CASES)('Q 3E UDP ASCII stores $name ($address) exactly', (c) => expectStored(`${c.name}_3u`, c));
