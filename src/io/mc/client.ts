@@ -217,20 +217,19 @@ export class McClient implements McSession {
     this.pump();
   }
 
-  /** 1E: the one request in flight says how long its reply is; bytes nobody waits for break the stream. */
+  /**
+   * 1E: the one request in flight says how long its reply is. Bytes beyond that reply arrived
+   * before the next request was even sent: nobody waits for them, so the stream is broken (they
+   * must never be read as the next request's reply).
+   */
   private onData1e(reader: Mc1eStreamReader, chunk: Buffer): void {
     reader.append(chunk);
-    while (!this.closedError) {
-      const pending = this.inFlight.get(0);
-      if (!pending) {
-        if (reader.buffered > 0) this.broken(`${reader.buffered} bytes from ${this.where} with no request waiting`);
-        return;
-      }
-      const response = reader.next(pending.request.expect ?? { command: -1, replyLength: 0 });
-      if (response === null) return;
-      this.settle1e(pending, response);
-      this.pump();
-    }
+    const pending = this.inFlight.get(0);
+    const response = pending ? reader.next(pending.request.expect ?? { command: -1, replyLength: 0 }) : null;
+    if (pending && response) this.settle1e(pending, response);
+    if (this.closedError) return;
+    if ((!pending || response) && reader.buffered > 0) return this.broken(`${reader.buffered} bytes from ${this.where} with no request waiting`);
+    this.pump();
   }
 
   private settle1e(pending: Pending, response: Mc1eResponse): void {

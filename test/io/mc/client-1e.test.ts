@@ -70,4 +70,21 @@ describe('MC 1E client over TCP', () => {
       server.close();
     }
   });
+
+  it('bytes after a reply are never read as the reply to the request queued behind it', async () => {
+    // The server answers the first request with its reply AND a reply-shaped extra (D0 = 2).
+    const server = createServer((socket) => {
+      socket.once('data', () => socket.write(Uint8Array.from([...binary1eResponse(1, 0, '0100'), ...binary1eResponse(1, 0, '0200')])));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const c = await McClient.connect({ host: '127.0.0.1', port, frame: '1e', encoding: 'binary' });
+      const [first, second] = await Promise.allSettled([c.request(read1e('D0', 1)), c.request(read1e('D0', 1))]);
+      expect(first.status === 'fulfilled' && wordsFromData(first.value, 'binary', 1)![0]).toBe(1);
+      expect(second).toMatchObject({ status: 'rejected', reason: { code: 'MALFORMED' } });
+    } finally {
+      server.close();
+    }
+  });
 });
