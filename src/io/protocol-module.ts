@@ -12,6 +12,8 @@ export interface ProtocolModule {
   checkTag(tag: TagConfig, device: DeviceConfig): string | null;
   /** A problem with a single-bit address (handshake trigger or ack bit) on this device, or null. */
   checkBit(address: string, device: DeviceConfig): string | null;
+  /** A problem with the device's own fields that a per-field schema cannot see (e.g. frame vs series), or null. */
+  checkDevice?(device: DeviceConfig): string | null;
   /** One driver per device; it owns the device's single connection (through a device link). */
   createDriver(device: DeviceConfig, ctx: DriverContext): DeviceDriver;
 }

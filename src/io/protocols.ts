@@ -6,6 +6,7 @@ import { createSimProtocol } from './sim/sim-driver.js';
 
 /** The protocol modules by config name. One table, so config checks and drivers agree. */
 const registry: Record<Protocol, ProtocolModule> = {
+  mc1e: mcProtocol,
   mc3e: mcProtocol,
   mc4e: mcProtocol,
   modbus: modbusProtocol,

@@ -13,21 +13,25 @@ const name = z
   .max(64, 'at most 64 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, "_", "-" and "." only, starting with a letter or digit');
 
-export const PROTOCOLS = ['mc3e', 'mc4e', 'modbus', 'sim'] as const;
+export const PROTOCOLS = ['mc1e', 'mc3e', 'mc4e', 'modbus', 'sim'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 export const deviceSchema = z
   .object({
     // "stream" is the path of the devices' live stream (/api/devices/stream).
     name: name.refine((n) => n !== 'stream', '"stream" is reserved (GET /api/devices/stream)'),
-    /** mc3e / mc4e: Mitsubishi MC protocol (SLMP); modbus: Modbus TCP; sim: in-process demo/test driver. */
+    /** mc3e / mc4e: Mitsubishi MC protocol (SLMP); mc1e: its A-compatible 1E frame (FX3); modbus: Modbus TCP; sim: in-process demo/test driver. */
     protocol: z.enum(PROTOCOLS),
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(1).max(65535),
     /** MC frame encoding. */
     encoding: z.enum(['binary', 'ascii']).default('binary'),
-    /** MC PLC series: sets device numbering (fx: X/Y octal) and per-request limits. */
-    series: z.enum(['q', 'iqr', 'fx']).default('q'),
+    /** MC PLC series: sets device numbering (fx, fx3: X/Y octal) and per-request limits. fx3 = FX3U/FX3G/FX3GE over mc1e. */
+    series: z.enum(['q', 'iqr', 'fx', 'fx3']).default('q'),
+    /** MC: TCP or UDP (one frame per datagram). */
+    transport: z.enum(['tcp', 'udp']).default('tcp'),
+    /** MC over UDP: local port to bind (modules set to answer a fixed host port); default any. */
+    localPort: z.number().int().min(1).max(65535).optional(),
     /** MC route: network number and PC number (defaults reach the connected station). */
     network: z.number().int().min(0).max(255).default(0),
     station: z.number().int().min(0).max(255).default(255),

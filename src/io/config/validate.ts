@@ -47,6 +47,11 @@ export function crossCheck(plant: PlantConfig): RawIssue[] {
     if (devices.has(device.name)) {
       issues.push({ path: ['devices', i, 'name'], message: `duplicate device name "${device.name}" (also devices[${devices.get(device.name)}])` });
     } else devices.set(device.name, i);
+    if (device.transport === 'udp' && !device.protocol.startsWith('mc')) {
+      issues.push({ path: ['devices', i, 'transport'], message: `transport udp is for MC devices (mc1e, mc3e, mc4e), not ${device.protocol}` });
+    }
+    const deviceProblem = protocolOf(device.protocol).checkDevice?.(device);
+    if (deviceProblem) issues.push({ path: ['devices', i, 'protocol'], message: deviceProblem });
   });
   const groups = new Map<string, number>();
   const tags = new Map<string, string>();

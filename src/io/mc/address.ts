@@ -1,5 +1,5 @@
 import { AddressError } from '../errors.js';
-import { DEVICES, asciiCodeOf, maxDeviceNumber, radixOf, type DeviceInfo, type DeviceKind, type McSeries } from './devices.js';
+import { DEVICES, FX3_LAST, asciiCodeOf, maxDeviceNumber, radixOf, type DeviceInfo, type DeviceKind, type McSeries } from './devices.js';
 
 /** A parsed MC device address: "D100", "X1F", "M8000", "D100.3" (bit 3 of D100). */
 export interface McAddress {
@@ -35,6 +35,9 @@ export function parseMcAddress(text: string, series: McSeries): McAddress {
   const source = text.trim().toUpperCase();
   const info = DEVICES.get(source.slice(0, 2)) ?? DEVICES.get(source.slice(0, 1));
   if (!info) throw new AddressError(text, `unknown device "${leadingLetters(source)}" (known: ${[...DEVICES.keys()].join(', ')})`);
+  if (series === 'fx3' && FX3_LAST[info.name] === undefined) {
+    throw new AddressError(text, `an FX3 has no ${info.name} device over 1E (known: ${Object.keys(FX3_LAST).join(', ')})`);
+  }
   const rest = source.slice(info.name.length);
   const dot = rest.indexOf('.');
   const numberText = dot < 0 ? rest : rest.slice(0, dot);
@@ -46,7 +49,13 @@ export function parseMcAddress(text: string, series: McSeries): McAddress {
   }
   const number = Number.parseInt(numberText, radix);
   const max = maxDeviceNumber(info, series);
-  if (number > max) throw new AddressError(text, `device number ${numberText} is beyond what a request can carry (${max.toString(radix).toUpperCase()})`);
+  if (number > max) {
+    if (series === 'fx3') throw new AddressError(text, `${info.name}${numberText} is beyond the last ${info.name} of an FX3U (${info.name}${max.toString(radix).toUpperCase()})`);
+    throw new AddressError(text, `device number ${numberText} is beyond what a request can carry (${max.toString(radix).toUpperCase()})`);
+  }
+  if (series === 'fx3' && info.name === 'M' && number >= 7680 && number < 8000) {
+    throw new AddressError(text, 'M7680-M7999 do not exist on an FX3 (M8000 up are the special relays)');
+  }
   let bit: number | undefined;
   if (bitText !== undefined) {
     if (info.kind === 'bit') throw new AddressError(text, `${info.name} is a bit device; ".n" is only for bits of word devices (e.g. D100.3)`);

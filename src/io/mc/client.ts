@@ -1,7 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { CommError } from '../errors.js';
 import { McEndCodeError } from './codec/end-codes.js';
+import { Mc1eEndCodeError } from './codec/end-codes-1e.js';
 import { setRequestSerial } from './codec/frame.js';
+import { create1eStreamReader, type Mc1eExpectation, type Mc1eResponse, type Mc1eStreamReader } from './codec/response-1e.js';
 import { createResponseParser, type McResponse, type ResponseParser } from './codec/response.js';
 import type { Encoding, FrameType } from './codec/wire.js';
 
@@ -14,12 +16,25 @@ import type { Encoding, FrameType } from './codec/wire.js';
  *   it is closed and later requests fail with CommError; the device link reconnects.
  * - 4E: each send gets a 2-byte serial. With `pipeline` several requests are in flight, matched
  *   by serial; a reply whose serial is unknown (its request timed out) is counted and dropped.
+ * - 1E (FX3 adapters): no serial and no length field: one request in flight, its reply framed by
+ *   what the request asked for (McRequest.expect); a timeout poisons the connection as on 3E.
  */
+
+/** Frames a client speaks: the 3E/4E of SLMP, or the A-compatible 1E of the FX3 adapters. */
+export type McFrame = FrameType | '1e';
+
+/** What every MC session (TCP or UDP) offers the driver. */
+export interface McSession {
+  request(request: McRequest, signal?: AbortSignal): Promise<Uint8Array>;
+  close(): Promise<void>;
+  readonly closed: boolean;
+  readonly stats: McClientStats;
+}
 
 export interface McClientOptions {
   readonly host: string;
   readonly port: number;
-  readonly frame: FrameType;
+  readonly frame: McFrame;
   readonly encoding: Encoding;
   /** 4E only: allow several requests in flight. */
   readonly pipeline?: boolean | undefined;
@@ -37,6 +52,8 @@ export interface McClientOptions {
 export interface McRequest {
   readonly frame: Uint8Array;
   readonly label: string;
+  /** 1E: the reply the request waits for (its command and data length). */
+  readonly expect?: Mc1eExpectation | undefined;
 }
 
 export interface McClientStats {
@@ -45,8 +62,10 @@ export interface McClientStats {
   /** Replies nobody waited for (stale 4E serials). */
   discarded: number;
   timeouts: number;
-  /** `data` events: fewer than `received` when several replies came in one read. */
+  /** `data` events (datagrams over UDP): fewer than `received` when several replies came in one read. */
   chunks: number;
+  /** UDP: datagrams from another address or port than the module's, ignored. */
+  foreign?: number;
 }
 
 interface Pending {
@@ -60,9 +79,10 @@ interface Pending {
   sent: boolean;
 }
 
-export class McClient {
+export class McClient implements McSession {
   readonly stats: McClientStats = { sent: 0, received: 0, discarded: 0, timeouts: 0, chunks: 0 };
-  private readonly parser: ResponseParser;
+  private readonly parser: ResponseParser | null;
+  private readonly reader1e: Mc1eStreamReader | null;
   private readonly inFlight = new Map<number, Pending>();
   private readonly queue: Pending[] = [];
   private readonly maxInFlight: number;
@@ -101,7 +121,8 @@ export class McClient {
     private readonly socket: Socket,
     private readonly options: McClientOptions,
   ) {
-    this.parser = createResponseParser({ encoding: options.encoding, maxDataLength: options.maxDataLength });
+    this.parser = options.frame === '1e' ? null : createResponseParser({ encoding: options.encoding, maxDataLength: options.maxDataLength });
+    this.reader1e = options.frame === '1e' ? create1eStreamReader(options.encoding) : null;
     this.maxInFlight = options.frame === '4e' && options.pipeline ? Math.max(1, options.maxInFlight ?? 8) : 1;
     socket.setKeepAlive(true, 10_000);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -187,12 +208,41 @@ export class McClient {
 
   private onData(chunk: Buffer): void {
     this.stats.chunks++;
-    const responses = this.parser.push(chunk);
+    if (this.reader1e) return this.onData1e(this.reader1e, chunk);
+    const responses = this.parser!.push(chunk);
     for (const response of responses) {
       if (this.closedError) return;
       this.onResponse(response);
     }
     this.pump();
+  }
+
+  /**
+   * 1E: the one request in flight says how long its reply is. Bytes beyond that reply arrived
+   * before the next request was even sent: nobody waits for them, so the stream is broken (they
+   * must never be read as the next request's reply).
+   */
+  private onData1e(reader: Mc1eStreamReader, chunk: Buffer): void {
+    reader.append(chunk);
+    const pending = this.inFlight.get(0);
+    const response = pending ? reader.next(pending.request.expect ?? { command: -1, replyLength: 0 }) : null;
+    if (pending && response) this.settle1e(pending, response);
+    if (this.closedError) return;
+    if ((!pending || response) && reader.buffered > 0) return this.broken(`${reader.buffered} bytes from ${this.where} with no request waiting`);
+    this.pump();
+  }
+
+  private settle1e(pending: Pending, response: Mc1eResponse): void {
+    if (response.kind === 'malformed') return this.broken(`malformed reply from ${this.where}: ${response.reason}`);
+    this.stats.received++;
+    this.finish(pending);
+    if (response.kind === 'ok') pending.resolve(response.data);
+    else pending.reject(new Mc1eEndCodeError(response.completeCode, response.abnormalCode, pending.request.label));
+  }
+
+  private broken(reason: string): void {
+    this.shutdown(new CommError('MALFORMED', reason));
+    this.socket.destroy();
   }
 
   private onResponse(response: McResponse): void {
@@ -225,8 +275,9 @@ export class McClient {
     else if (this.inFlight.get(pending.serial) !== pending) return;
     this.finish(pending);
     pending.reject(err);
-    if (pending.sent && this.options.frame === '3e') {
-      this.shutdown(new CommError('POISONED', `3E connection to ${this.where} closed: a late reply to ${pending.request.label} could be paired with the next request`));
+    if (pending.sent && this.options.frame !== '4e') {
+      const frame = this.options.frame.toUpperCase();
+      this.shutdown(new CommError('POISONED', `${frame} connection to ${this.where} closed: a late reply to ${pending.request.label} could be paired with the next request`));
       this.socket.destroy();
     }
     this.pump();
@@ -247,7 +298,8 @@ export class McClient {
       pending.reject(err);
     }
     this.inFlight.clear();
-    this.parser.reset();
+    this.parser?.reset();
+    this.reader1e?.reset();
     this.socket.end();
     // A peer that never answers our FIN must not keep the socket open.
     setTimeout(() => this.socket.destroy(), 1_000).unref();

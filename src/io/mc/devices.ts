@@ -4,8 +4,11 @@
  * Codes are from the SLMP reference (SH-080008) device code table.
  */
 
-/** PLC series: sets device numbering (fx: X/Y octal) and per-request limits. */
-export type McSeries = 'q' | 'iqr' | 'fx';
+/**
+ * PLC series: sets device numbering (fx, fx3: X/Y octal), the devices a PLC has and per-request
+ * limits. fx is the FX5 (3E/4E); fx3 the FX3U/FX3UC/FX3G/FX3GE, reached over 1E frames only.
+ */
+export type McSeries = 'q' | 'iqr' | 'fx' | 'fx3';
 
 /** Word devices hold 16-bit words (D100); bit devices hold single points (M100). */
 export type DeviceKind = 'word' | 'bit';
@@ -54,6 +57,7 @@ const TABLE: readonly DeviceInfo[] = [
   dev('B', 0xa0, 'bit', 16, 'link relay'),
   dev('SB', 0xa1, 'bit', 16, 'link special relay'),
   dev('SM', 0x91, 'bit', 10, 'special relay'),
+  dev('S', 0x98, 'bit', 10, 'step relay (FX: state)'),
   dev('X', 0x9c, 'bit', 16, 'input'),
   dev('Y', 0x9d, 'bit', 16, 'output'),
   dev('TS', 0xc1, 'bit', 10, 'timer contact', false),
@@ -73,7 +77,7 @@ export function deviceByCode(code: number): DeviceInfo | undefined {
  * Q/L/iQ-R number them in hex. Everything else follows the device table.
  */
 export function radixOf(device: DeviceInfo, series: McSeries): 8 | 10 | 16 {
-  if (series === 'fx' && (device.name === 'X' || device.name === 'Y')) return 8;
+  if ((series === 'fx' || series === 'fx3') && (device.name === 'X' || device.name === 'Y')) return 8;
   return device.radix;
 }
 
@@ -97,8 +101,19 @@ export function deviceByAsciiCode(text: string): DeviceInfo | undefined {
  * Q format, 4 bytes / 8 digits in the iQ-R extended format. ASCII digits use the device's radix.
  */
 export function maxDeviceNumber(device: DeviceInfo, series: McSeries): number {
+  if (series === 'fx3') return FX3_LAST[device.name] ?? -1;
   const extended = series === 'iqr';
   const binaryMax = extended ? 0xffff_ffff : 0xff_ffff;
   const asciiMax = radixOf(device, series) ** (extended ? 8 : 6) - 1;
   return Math.min(binaryMax, asciiMax);
 }
+
+/**
+ * The devices of an FX3U/FX3UC and their last numbers (FX3U-ENET User's Manual, 1E "device
+ * list"): D0-D8511 (D8000 up are special registers), R0-R32767, T0-T511, C0-C199 (C200-C255 are
+ * 32-bit and left out), X/Y0-377 octal, M0-M8511 (M7680-M7999 do not exist), S0-S4095. A device
+ * missing here does not exist on an FX3 (-1 from maxDeviceNumber).
+ */
+export const FX3_LAST: Readonly<Record<string, number>> = {
+  D: 8511, R: 32767, TN: 511, TS: 511, CN: 199, CS: 199, X: 0o377, Y: 0o377, M: 8511, S: 4095,
+};

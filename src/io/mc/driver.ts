@@ -6,12 +6,15 @@ import { createDeviceLink } from '../link/device-link.js';
 import type { DeviceLink } from '../link/types.js';
 import type { DriverContext } from '../protocol-module.js';
 import { Quality, type PollBatch, type TagSpec } from '../types.js';
-import { parseMcAddress } from './address.js';
-import { McClient, type McRequest } from './client.js';
+import { formatMcAddress, parseMcAddress, type McAddress } from './address.js';
+import { McClient, type McFrame, type McRequest, type McSession } from './client.js';
 import { bitsFromData, randomWordsFromData, wordsFromData } from './codec/data.js';
 import { DEFAULT_ROUTE, encodeRequestFrame, type RequestFrameOptions } from './codec/frame.js';
+import { batchReadBits1e, batchReadWords1e, batchWriteBits1e, encode1eRequestFrame } from './codec/requests-1e.js';
 import { batchReadBits, batchReadWords, batchWriteBits, type CodecContext, type McCommand } from './codec/requests.js';
-import { McWire } from './codec/wire.js';
+import { McWire, type Encoding } from './codec/wire.js';
+import { mcDeviceProblem } from './device-check.js';
+import { McUdpClient } from './udp-client.js';
 import { decodeBitReply, decodeWordReply, markFailed, newBatch, type MutableBatch } from './plan-decode.js';
 import { planMcRead, type McPlannedRequest, type McReadPlan } from './planner.js';
 
@@ -20,6 +23,10 @@ import { planMcRead, type McPlannedRequest, type McReadPlan } from './planner.js
  * link owns the connection, timeouts, retries and reconnects) and decodes replies into a batch.
  * 3E runs with link concurrency 1 (one request in flight); 4E with `pipeline` lets the link run
  * several jobs at once on the one connection, matched by serial in the client.
+ *
+ * 1E (protocol mc1e, series fx3) runs one request in flight like 3E, with the 1E codec. With
+ * `transport: udp` the session is a bound UDP socket (udp-client.ts) instead of a TCP connection;
+ * the link treats both alike (a timeout closes the session; OFFLINE after the retries).
  *
  * A read where some requests fail and others succeed resolves: the failed requests' tags carry
  * BAD_DEVICE (end code) or BAD_COMM, the rest are good, so one bad address never hides 999
@@ -42,26 +49,37 @@ interface PlanEntry {
 }
 
 export function createMcDriver(device: DeviceConfig, ctx: DriverContext, deps: McDriverDeps = {}): DeviceDriver {
-  if (device.protocol !== 'mc3e' && device.protocol !== 'mc4e') throw new TypeError(`device "${device.name}" is ${device.protocol}, not MC`);
-  const frame = device.protocol === 'mc4e' ? '4e' : '3e';
+  if (device.protocol !== 'mc1e' && device.protocol !== 'mc3e' && device.protocol !== 'mc4e') throw new TypeError(`device "${device.name}" is ${device.protocol}, not MC`);
+  const frame: McFrame = device.protocol === 'mc1e' ? '1e' : device.protocol === 'mc4e' ? '4e' : '3e';
+  if ((frame === '1e') !== (device.series === 'fx3')) throw new TypeError(`device "${device.name}": ${mcDeviceProblem(device) ?? 'series and frame do not match'}`);
   const pipeline = frame === '4e' && device.pipeline;
   const codec: CodecContext = { series: device.series, encoding: device.encoding };
+  // Ask the module to give up on a remote route before we give up on the module, so a slow route
+  // comes back as C05E (a named error) rather than a timeout.
+  const monitoringTimer = Math.max(1, Math.floor((device.timeoutMs * 0.8) / McWire.MONITORING_TIMER_UNIT_MS));
   const frameOptions: RequestFrameOptions = {
-    frame,
+    frame: frame === '4e' ? '4e' : '3e',
     encoding: device.encoding,
     route: { ...DEFAULT_ROUTE, network: device.network, pc: device.station },
-    // Ask the module to give up on a remote route before we give up on the module, so a slow route
-    // comes back as C05E (a named error) rather than a timeout.
-    monitoringTimer: Math.max(1, Math.floor((device.timeoutMs * 0.8) / McWire.MONITORING_TIMER_UNIT_MS)),
+    monitoringTimer,
   };
-  const toRequest = (command: McCommand): McRequest => ({
-    frame: encodeRequestFrame(frameOptions, command.command, command.subcommand, command.body),
-    label: `${command.label} on ${device.name}`,
-  });
-  const link: DeviceLink<McClient> = createDeviceLink<McClient>(
+  const toRequest = (command: McCommand): McRequest =>
+    frame === '1e'
+      ? {
+          // 1E: PC number (FFH = the adapter's own PLC) and the same monitoring timer, in 250 ms units.
+          frame: encode1eRequestFrame({ encoding: device.encoding, pc: device.station, monitoringTimer }, command),
+          label: `${command.label} on ${device.name}`,
+          expect: { command: command.command, replyLength: command.replyLength ?? 0 },
+        }
+      : {
+          frame: encodeRequestFrame(frameOptions, command.command, command.subcommand, command.body),
+          label: `${command.label} on ${device.name}`,
+        };
+  const clientOptions = { host: device.host, port: device.port, frame, encoding: device.encoding, pipeline, maxInFlight: PIPELINE_DEPTH, timeoutMs: 0, connectTimeoutMs: device.connectTimeoutMs };
+  const link: DeviceLink<McSession> = createDeviceLink<McSession>(
     {
       open: (signal) =>
-        McClient.connect({ host: device.host, port: device.port, frame, encoding: device.encoding, pipeline, maxInFlight: PIPELINE_DEPTH, timeoutMs: 0, connectTimeoutMs: device.connectTimeoutMs }, signal),
+        device.transport === 'udp' ? McUdpClient.open({ ...clientOptions, localPort: device.localPort }, signal) : McClient.connect(clientOptions, signal),
       close: (client) => client.close(),
       isClosed: (client) => client.closed,
     },
@@ -76,7 +94,8 @@ export function createMcDriver(device: DeviceConfig, ctx: DriverContext, deps: M
     { logger: ctx.logger, inspect: ctx.inspect, ...(deps.clock ? { clock: deps.clock } : {}) },
   );
   const plans = new WeakMap<ReadPlan, PlanEntry>();
-  const bitRequests = new Map<string, { read: McRequest; write: [McRequest, McRequest] | null; bit: number | undefined }>();
+  /** A single bit's requests: `bit` of a word reply, or point `index` of a bit-unit reply. */
+  const bitRequests = new Map<string, { read: McRequest; write: [McRequest, McRequest] | null; bit: number | undefined; index: number; points: number }>();
   const now = deps.now ?? Date.now;
 
   const decodeInto = (request: McPlannedRequest, plan: McReadPlan, data: Uint8Array, batch: MutableBatch): void => {
@@ -97,10 +116,12 @@ export function createMcDriver(device: DeviceConfig, ctx: DriverContext, deps: M
     if (entry) return entry;
     const parsed = parseMcAddress(address, device.series);
     const head = { info: parsed.info, number: parsed.number };
-    if (parsed.kind === 'bit') {
-      entry = { read: toRequest(batchReadBits(head, 1, codec)), write: [toRequest(batchWriteBits(head, [0], codec)), toRequest(batchWriteBits(head, [1], codec))], bit: undefined };
+    if (frame === '1e') {
+      entry = bitEntry1e(parsed, device.encoding, toRequest);
+    } else if (parsed.kind === 'bit') {
+      entry = { read: toRequest(batchReadBits(head, 1, codec)), write: [toRequest(batchWriteBits(head, [0], codec)), toRequest(batchWriteBits(head, [1], codec))], bit: undefined, index: 0, points: 1 };
     } else if (parsed.bit !== undefined) {
-      entry = { read: toRequest(batchReadWords(head, 1, codec)), write: null, bit: parsed.bit };
+      entry = { read: toRequest(batchReadWords(head, 1, codec)), write: null, bit: parsed.bit, index: 0, points: 1 };
     } else {
       throw new AddressError(address, `a single bit needs a bit device or a bit of a word (${parsed.device}${parsed.number}.0)`);
     }
@@ -150,9 +171,9 @@ export function createMcDriver(device: DeviceConfig, ctx: DriverContext, deps: M
       const entry = bitEntry(address);
       const data = await link.execute((client, jobSignal) => client.request(entry.read, jobSignal), signal);
       if (entry.bit === undefined) {
-        const bits = bitsFromData(data, device.encoding, 1);
+        const bits = bitsFromData(data, device.encoding, entry.points);
         if (!bits) throw malformed(entry.read.label, data.length);
-        return bits[0] === 1;
+        return bits[entry.index] === 1;
       }
       const words = wordsFromData(data, device.encoding, 1);
       if (!words) throw malformed(entry.read.label, data.length);
@@ -163,6 +184,26 @@ export function createMcDriver(device: DeviceConfig, ctx: DriverContext, deps: M
     queueDepth: () => link.queueDepth(),
     close: () => link.close(),
   };
+}
+
+/**
+ * 1E single-bit requests. Reads never ask for one point (an odd count's reply carries a dummy
+ * point): a bit device with word access is read as its 16-point word, TS/CS as the even pair
+ * holding the point. Writes of one point are fine (the request carries the dummy itself).
+ */
+function bitEntry1e(parsed: McAddress, encoding: Encoding, toRequest: (command: McCommand) => McRequest) {
+  const head = { info: parsed.info, number: parsed.number };
+  if (parsed.kind === 'word') {
+    if (parsed.bit === undefined) throw new AddressError(formatMcAddress(parsed, 'fx3'), 'a single bit needs a bit device or a bit of a word (D100.0)');
+    return { read: toRequest(batchReadWords1e(head, 1, encoding)), write: null, bit: parsed.bit, index: 0, points: 1 };
+  }
+  const write: [McRequest, McRequest] = [toRequest(batchWriteBits1e(head, [0], encoding)), toRequest(batchWriteBits1e(head, [1], encoding))];
+  if (parsed.info.wordAccess) {
+    const word = { info: parsed.info, number: parsed.number - (parsed.number % 16) };
+    return { read: toRequest(batchReadWords1e(word, 1, encoding)), write, bit: parsed.number % 16, index: 0, points: 1 };
+  }
+  const pair = { info: parsed.info, number: parsed.number - (parsed.number % 2) };
+  return { read: toRequest(batchReadBits1e(pair, 2, encoding)), write, bit: undefined, index: parsed.number % 2, points: 2 };
 }
 
 function malformed(label: string, size: number): CommError {

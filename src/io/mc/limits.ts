@@ -1,5 +1,6 @@
 import type { McSeries } from './devices.js';
 import type { Encoding } from './codec/wire.js';
+import { MC1E_FX3_LIMITS } from './codec/wire-1e.js';
 
 /**
  * Points one request may carry, per series and encoding (SLMP reference, per-request limits):
@@ -11,6 +12,13 @@ export interface McLimits {
   readonly words: number;
   readonly bits: number;
   readonly randomPoints: number;
+  /** Words of a bit device (16 points each) in one word-unit read, when lower than `words` (1E: 32). */
+  readonly bitDeviceWords?: number | undefined;
+}
+
+/** Word-unit read limit for a device kind: bit devices may have a lower one (1E). */
+export function wordLimit(limits: McLimits, kind: 'word' | 'bit'): number {
+  return kind === 'bit' ? Math.min(limits.words, limits.bitDeviceWords ?? limits.words) : limits.words;
 }
 
 export function limitsFor(series: McSeries, encoding: Encoding): McLimits {
@@ -23,5 +31,8 @@ export function limitsFor(series: McSeries, encoding: Encoding): McLimits {
       return encoding === 'ascii'
         ? { words: 480, bits: 1792, randomPoints: 123 }
         : { words: 960, bits: 3584, randomPoints: 123 };
+    case 'fx3':
+      // 1E frame, FX3U-ENET-ADP manual 7.4 (MC1E_FX3_LIMITS): no random read over 1E.
+      return { words: MC1E_FX3_LIMITS.readWords, bits: MC1E_FX3_LIMITS.readBits, randomPoints: 0, bitDeviceWords: MC1E_FX3_LIMITS.readBitDeviceWords };
   }
 }

@@ -1,10 +1,12 @@
 import type { ReadPlan } from '../driver.js';
 import type { TagSpec, WordOrder } from '../types.js';
+import { batchReadBits1e, batchReadWords1e } from './codec/requests-1e.js';
 import { batchReadBits, batchReadWords, randomRead, type DevicePoint, type McCommand } from './codec/requests.js';
 import type { Encoding } from './codec/wire.js';
 import { batchCost, costModel, gapBits, gapWords, randomCost, type CostModel } from './cost-model.js';
+import { FX3_SPECIAL_M } from './codec/devices-1e.js';
 import type { DeviceInfo, McSeries } from './devices.js';
-import { limitsFor, type McLimits } from './limits.js';
+import { limitsFor, wordLimit, type McLimits } from './limits.js';
 import { layoutOf, type TagLayout } from './tag-layout.js';
 import { TYPE_CODE, type ByteOrder } from './values.js';
 
@@ -19,6 +21,10 @@ import { TYPE_CODE, type ByteOrder } from './values.js';
  * - Neighbours merge while the gap is cheaper than a round trip (see cost-model.ts) and the span
  *   stays within the limit; then each span is read the cheaper way: one batch read, or its tags
  *   as points of shared random reads (isolated tags, tags sparse within a span).
+ * - Series fx3 is read over 1E frames (batch reads only, 64 words / 32 words of a bit device /
+ *   256 bits a request): bit-unit reads cover an even number of points from an even head, so a
+ *   reply's length never depends on the dummy point of odd counts; M8000 up (the special relays)
+ *   are never merged with M0-M7679 (M7680-M7999 do not exist).
  * The plan is computed once per group and reused every cycle; its tables are typed arrays so the
  * reply decoder (plan-decode.ts) allocates nothing per value.
  */
@@ -83,7 +89,7 @@ export function planMcRead(tags: readonly TagSpec[], options: McPlanOptions): Mc
   const groups = new Map<string, { info: DeviceInfo; unit: 'word' | 'bit'; items: Item[] }>();
   layouts.forEach((layout, tag) => {
     const unit = layout.space === 'words' ? 'word' : 'bit';
-    const key = `${unit}:${layout.address.info.name}`;
+    const key = `${unit}:${layout.address.info.name}:${bankOf(layout.address.info, layout.address.number, series)}`;
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { info: layout.address.info, unit, items: [] }));
     const size = layout.space === 'words' ? layout.words : 1;
@@ -94,7 +100,11 @@ export function planMcRead(tags: readonly TagSpec[], options: McPlanOptions): Mc
   for (const group of [...groups.values()].sort((a, b) => a.unit.localeCompare(b.unit) || a.info.name.localeCompare(b.info.name))) {
     const word = group.unit === 'word';
     const gap = word ? (options.gapWords ?? gapWords(encoding)) : (options.gapBits ?? gapBits(encoding));
-    spans.push(...mergeSpans(group.info, group.unit, group.items, gap, word ? limits.words : limits.bits));
+    const fx3 = series === 'fx3';
+    // fx3 bit spans are widened to even bounds below: leave room for one point at each end.
+    const merged = mergeSpans(group.info, group.unit, group.items, gap, word ? wordLimit(limits, group.info.kind) : fx3 ? limits.bits - 2 : limits.bits);
+    if (fx3 && !word) for (const span of merged) evenBounds(span);
+    spans.push(...merged);
   }
 
   const random = chooseRandom(spans, costModel(series, encoding), limits.randomPoints);
@@ -104,7 +114,10 @@ export function planMcRead(tags: readonly TagSpec[], options: McPlanOptions): Mc
     if (random.has(span)) continue;
     const count = span.end - span.start;
     const head: DevicePoint = { info: span.info, number: span.info.kind === 'bit' && span.unit === 'word' ? span.start * 16 : span.start };
-    const command = span.unit === 'word' ? batchReadWords(head, count, ctx) : batchReadBits(head, count, ctx);
+    const command =
+      series === 'fx3'
+        ? span.unit === 'word' ? batchReadWords1e(head, count, encoding) : batchReadBits1e(head, count, encoding)
+        : span.unit === 'word' ? batchReadWords(head, count, ctx) : batchReadBits(head, count, ctx);
     const { tagIndex, offset } = mapping(span.items.map((item) => [item.tag, item.start - span.start] as const));
     requests.push({ kind: span.unit === 'word' ? 'words' : 'bits', command, count, wordPoints: 0, dwordPoints: 0, tagIndex, offset });
   }
@@ -138,6 +151,17 @@ function chooseRandom(spans: readonly Span[], model: CostModel, maxPoints: numbe
   }
   if (chosen.size > 0 && Math.ceil(points / maxPoints) * model.roundTrip + randomBytes >= batchBytes) chosen.clear();
   return chosen;
+}
+
+/** Spans that must not merge: on fx3, M8000 up (special relays) are apart from M0-M7679. */
+function bankOf(info: DeviceInfo, number: number, series: McSeries): number {
+  return series === 'fx3' && info.name === 'M' && number >= FX3_SPECIAL_M ? 1 : 0;
+}
+
+/** Widen a bit-unit span to an even head and an even count (FX3 device sizes are even, so it stays in range). */
+function evenBounds(span: Span): void {
+  span.start -= span.start % 2;
+  span.end += span.end % 2;
 }
 
 /** Sweep sorted items into spans: extend while the gap is within `gap` and the span within `limit`. */

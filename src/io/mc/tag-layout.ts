@@ -3,7 +3,7 @@ import { wordsOf, type DataType } from '../types.js';
 import { formatMcAddress, parseMcAddress, type McAddress } from './address.js';
 import type { Encoding } from './codec/wire.js';
 import { maxDeviceNumber, type DeviceInfo, type McSeries } from './devices.js';
-import { limitsFor } from './limits.js';
+import { limitsFor, wordLimit } from './limits.js';
 
 /**
  * Where a tag lives, in the units the planner reads:
@@ -46,7 +46,7 @@ export function layoutOf(tag: TagShape, series: McSeries, encoding: Encoding): T
   }
   if (address.bit !== undefined) throw new AddressError(tag.address, `a bit number (".n") is only for type bit, not ${tag.type}`);
   const words = wordsOf(tag.type, tag.length ?? 1);
-  const limit = limitsFor(series, encoding).words;
+  const limit = wordLimit(limitsFor(series, encoding), info.kind);
   if (words > limit) throw new AddressError(tag.address, `${words} words do not fit one request (${limit} words on ${series} ${encoding})`);
   if (info.kind === 'word') {
     checkEnd(tag.address, info, address.number + words - 1, series);

@@ -17,7 +17,7 @@ export interface DeviceFormProps {
 }
 
 const KNOWN = new Set(Object.keys(deviceValues()));
-const PROTOCOL_TEXT: Record<string, string> = { mc3e: 'MC 3E (Mitsubishi)', mc4e: 'MC 4E (Mitsubishi)', modbus: 'Modbus TCP', sim: 'Simulated (tests)' };
+const PROTOCOL_TEXT: Record<string, string> = { mc1e: 'MC 1E (Mitsubishi FX3)', mc3e: 'MC 3E (Mitsubishi)', mc4e: 'MC 4E (Mitsubishi)', modbus: 'Modbus TCP', sim: 'Simulated (tests)' };
 
 /** Add or edit a device. Checked with the server's own schema first; the server's answer next. */
 export function DeviceForm(props: DeviceFormProps) {
@@ -62,7 +62,11 @@ export function DeviceForm(props: DeviceFormProps) {
           <InputField form={form} name="timeoutMs" label="Timeout (ms)" type="number" />
           <Show when={mc()}>
             <SelectField form={form} name="encoding" label="Encoding" options={[{ value: 'binary', label: 'binary' }, { value: 'ascii', label: 'ASCII' }]} />
-            <SelectField form={form} name="series" label="PLC series" options={[{ value: 'q', label: 'Q / L' }, { value: 'iqr', label: 'iQ-R' }, { value: 'fx', label: 'FX' }]} />
+            <SelectField form={form} name="series" label="PLC series" options={[{ value: 'q', label: 'Q / L' }, { value: 'iqr', label: 'iQ-R' }, { value: 'fx', label: 'FX5' }, { value: 'fx3', label: 'FX3 (1E)' }]} />
+            <SelectField form={form} name="transport" label="Transport" options={[{ value: 'tcp', label: 'TCP' }, { value: 'udp', label: 'UDP' }]} />
+            <Show when={form.text('transport') === 'udp'}>
+              <InputField form={form} name="localPort" label="Local UDP port" type="number" hint="Empty: any free port" />
+            </Show>
             <InputField form={form} name="network" label="Network no." type="number" />
             <InputField form={form} name="station" label="PC no. (station)" type="number" />
             <Show when={form.text('protocol') === 'mc4e'}>

@@ -16,6 +16,11 @@ export interface McCommand {
   readonly body: Uint8Array;
   /** What the request asks, for errors and logs ("batch read words D100-D199"). */
   readonly label: string;
+  /**
+   * 1E only: bytes (binary) or characters (ASCII) of a successful reply's data. A 1E reply has no
+   * length field, so the client frames it by what it asked for.
+   */
+  readonly replyLength?: number | undefined;
 }
 
 export interface CodecContext {

@@ -27,6 +27,14 @@ export interface McFaults {
    * frames in one read for a pipelining 4E client. 0/1 = off.
    */
   coalesceReplies: number;
+  /** 4E: answer with the request's serial + 1, as a confused module or middlebox would. */
+  wrongSerial: boolean;
+  /** UDP: drop this many of the next request datagrams unanswered (lost on the way), counting down. */
+  dropRequests: number;
+  /** UDP: send every reply datagram twice (a duplicating network path). */
+  duplicateReplies: boolean;
+  /** UDP: send replies from another local port than the one the request went to (a stranger's datagram). */
+  replyFromOtherPort: boolean;
 }
 
 export const DEFAULT_FAULTS: Readonly<McFaults> = {
@@ -39,4 +47,8 @@ export const DEFAULT_FAULTS: Readonly<McFaults> = {
   maxConnections: Number.POSITIVE_INFINITY,
   excessConnection: 'reset',
   coalesceReplies: 0,
+  wrongSerial: false,
+  dropRequests: 0,
+  duplicateReplies: false,
+  replyFromOtherPort: false,
 };

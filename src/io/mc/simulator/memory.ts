@@ -1,6 +1,6 @@
 import type { WordOrder } from '../../types.js';
 import { parseMcAddress, type McAddress } from '../address.js';
-import { DEVICES, type DeviceInfo, type McSeries } from '../devices.js';
+import { DEVICES, FX3_LAST, type DeviceInfo, type McSeries } from '../devices.js';
 import { decodeNumber, decodeString, encodeNumber, encodeString, type ByteOrder, type NumericType } from '../values.js';
 
 /**
@@ -29,7 +29,9 @@ export class McMemory {
     sizes: Readonly<Record<string, number>> = {},
   ) {
     for (const info of DEVICES.values()) {
-      const size = sizes[info.name] ?? DEFAULT_DEVICE_SIZES[info.name] ?? 1024;
+      // An FX3 has the FX3U's devices (FX3_LAST); the others get a token size nobody reaches over 1E.
+      const fx3 = FX3_LAST[info.name];
+      const size = sizes[info.name] ?? (series === 'fx3' ? (fx3 === undefined ? 16 : fx3 + 1) : (DEFAULT_DEVICE_SIZES[info.name] ?? 1024));
       if (info.kind === 'word') this.words.set(info.name, new Uint16Array(size));
       else this.bits.set(info.name, new Uint8Array(size));
     }

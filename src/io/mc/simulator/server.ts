@@ -1,17 +1,16 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createFieldReader } from '../codec/fields.js';
-import { encodeResponseFrame } from '../codec/frame.js';
+import { create1eRequestSplitter, type Mc1eRequestResult } from '../codec/requests-1e-reader.js';
 import { createFrameSplitter, type SplitFrame } from '../codec/splitter.js';
-import { McWire, type Encoding } from '../codec/wire.js';
+import type { Encoding } from '../codec/wire.js';
 import type { McSeries } from '../devices.js';
 import type { McLimits } from '../limits.js';
 import type { McFaults } from './faults.js';
-import { handleRequest, SimEndCode } from './handler.js';
+import { respond1e, respond1eUnsupported, respond3e } from './respond.js';
 import type { McMemory } from './memory.js';
 
 /**
  * The simulated module's TCP side: one encoding per listener (like a real module port), 3E and
- * 4E frames, requests processed one at a time per connection, and the fault switches applied on
+ * 4E frames or 1E frames (an FX3 adapter's port), requests processed one at a time per connection, and the fault switches applied on
  * the way out. A frame in the other encoding gets no answer at all, as on real modules.
  */
 
@@ -21,6 +20,8 @@ export interface McServerOptions {
   readonly memory: McMemory;
   readonly faults: McFaults;
   readonly limits: McLimits;
+  /** Which frames the port speaks: 3E and 4E (a Q/L/iQ-R/FX5 port) or 1E (an FX3 adapter). */
+  readonly frames: '3e4e' | '1e';
 }
 
 export interface McServerStats {
@@ -131,49 +132,45 @@ export class McServer {
       else holdTimer ??= this.later(flush, 250);
     };
 
+    const enqueue = (request: Split | Mc1eRequestResult): void => {
+      this.stats.requests++;
+      this.stats.maxPipelined = Math.max(this.stats.maxPipelined, ++queued);
+      processing = processing
+        .then(() => this.process(request, send))
+        .catch(() => {})
+        .finally(() => queued--);
+    };
+    if (this.options.frames === '1e') {
+      const splitter1e = create1eRequestSplitter(this.options.encoding);
+      socket.on('data', (chunk: Buffer) => {
+        for (const request of splitter1e.push(chunk)) {
+          // An unknown command cannot be framed: the adapter answers 50H and the rest is lost.
+          if (request.kind === 'malformed' && request.command < 0) this.stats.ignored++;
+          else enqueue(request);
+        }
+      });
+      return;
+    }
     socket.on('data', (chunk: Buffer) => {
       for (const frame of splitter.push(chunk)) {
         if (frame.kind === 'malformed') {
           this.stats.ignored++;
           continue;
         }
-        this.stats.requests++;
-        this.stats.maxPipelined = Math.max(this.stats.maxPipelined, ++queued);
-        processing = processing
-          .then(() => this.process(frame, send))
-          .catch(() => {})
-          .finally(() => queued--);
+        enqueue(frame);
       }
     });
   }
 
   /** One request: the scan wait (serial per connection), then the reply, maybe delayed (not serial). */
-  private async process(frame: Split, send: (reply: Uint8Array) => void): Promise<void> {
-    const { faults, encoding } = this.options;
+  private async process(request: Split | Mc1eRequestResult, send: (reply: Uint8Array) => void): Promise<void> {
+    const { faults } = this.options;
     if (faults.silent) return;
     if (faults.scanMs > 0) await this.sleep(faults.scanMs);
-    const head = createFieldReader(frame.data, encoding);
-    const monitoringTimer = head.u16();
-    const command = head.u16();
-    const subcommand = head.u16();
-    const body = frame.data.subarray(encoding === 'binary' ? 6 : 12);
-    let delay = faults.replyDelayMs;
-    let endCode: number;
-    let data: Uint8Array | undefined;
-    const timerMs = monitoringTimer * McWire.MONITORING_TIMER_UNIT_MS;
-    if (faults.routeDelayMs > 0 && monitoringTimer > 0 && timerMs < faults.routeDelayMs) {
-      // The remote station did not answer within the request's monitoring timer: nothing executed.
-      endCode = SimEndCode.MONITORING_TIMER_EXPIRED;
-      delay += timerMs;
-    } else {
-      const result = handleRequest({ command, subcommand, body }, this.options);
-      endCode = result.endCode;
-      data = result.data;
-      delay += faults.routeDelayMs;
-    }
-    const reply = encodeResponseFrame(encoding, { frame: frame.frame, serial: frame.serial ?? 0, route: frame.route, endCode, data, command, subcommand });
-    if (delay > 0) this.later(() => send(reply), delay);
-    else send(reply);
+    const reply =
+      request.kind === 'frame' ? respond3e(request, this.options) : request.kind === 'request' ? respond1e(request.request, this.options) : respond1eUnsupported(request.command, this.options);
+    if (reply.delayMs > 0) this.later(() => send(reply.bytes), reply.delayMs);
+    else send(reply.bytes);
   }
 
   private async writeReply(socket: Socket, bytes: Uint8Array): Promise<void> {
