@@ -19,7 +19,7 @@ export async function simulator(options: McSimulatorOptions = {}): Promise<McSim
   return sim;
 }
 
-export async function client(sim: McSimulator, options: Partial<McClientOptions> & { frame: FrameType }): Promise<McClient> {
+export async function client(sim: McSimulator, options: Partial<McClientOptions> & { frame: McClientOptions['frame'] }): Promise<McClient> {
   const c = await McClient.connect({ host: '127.0.0.1', port: sim.port, encoding: sim.encoding, timeoutMs: 5_000, ...options });
   opened.push(c);
   return c;
