@@ -27,6 +27,19 @@ export interface McFaults {
    * frames in one read for a pipelining 4E client. 0/1 = off.
    */
   coalesceReplies: number;
+  /**
+   * Device ranges the module refuses with C056 (address out of range), switchable at run time: a
+   * CPU whose device allocation ends below what a tag asks for (`[{ device: 'D', start: 10000 }]`).
+   * Any read or write touching a refused point is refused as a whole, as a real CPU does.
+   */
+  refuse: readonly McRefusal[];
+}
+
+/** Points `start` .. `start + count - 1` of one device (all from `start` when count is absent). */
+export interface McRefusal {
+  readonly device: string;
+  readonly start: number;
+  readonly count?: number | undefined;
 }
 
 export const DEFAULT_FAULTS: Readonly<McFaults> = {
@@ -39,4 +52,5 @@ export const DEFAULT_FAULTS: Readonly<McFaults> = {
   maxConnections: Number.POSITIVE_INFINITY,
   excessConnection: 'reset',
   coalesceReplies: 0,
+  refuse: [],
 };
