@@ -15,7 +15,7 @@ import { tagSpecs, type GroupRuntime } from './group-runtime.js';
 import { RecordFilter } from './record-filter.js';
 import { HandshakeWatcher } from './handshake-watcher.js';
 import { tagInfos } from './sink-factory.js';
-import { groupStatus, type GroupStatus } from './status.js';
+import { groupStatus, lastTagError, type GroupStatus, type TagErrorView } from './status.js';
 import { readingsOf, type LatestReading } from './latest.js';
 import type { DeviceStatus } from '../io/driver.js';
 
@@ -28,7 +28,14 @@ export interface DeviceSummary {
   readonly enabled: boolean;
   readonly status: DeviceStatus['state'];
   readonly lastReadingAt: string | null;
+  /** The last error seen; it stays after a recovery: read it with lastErrorAt. */
   readonly lastError: string | null;
+  /** ISO time of lastError. Before lastReadingAt: an error from before the recovery, not a current one. */
+  readonly lastErrorAt: string | null;
+  /** Tags of this device's groups that the device refuses (address-class answers). */
+  readonly tagErrors: number;
+  /** The most recent of those refusals. */
+  readonly lastTagError: TagErrorView | null;
   readonly queueDepth: number;
   readonly groups: readonly string[];
 }
@@ -320,7 +327,8 @@ export class Collector {
   devices(): DeviceSummary[] {
     return this.plant.plant.devices.map((d) => {
       const driver = this.drivers.get(d.name)?.driver;
-      const status = driver?.status() ?? { state: 'UNKNOWN' as const, lastReadingAt: null, lastError: null };
+      const status = driver?.status() ?? { state: 'UNKNOWN' as const, lastReadingAt: null, lastError: null, lastErrorAt: null };
+      const refused = [...this.groups.values()].filter((g) => g.device.name === d.name).flatMap((g) => g.plan.refusedTags?.() ?? []);
       return {
         name: d.name,
         protocol: d.protocol,
@@ -330,6 +338,9 @@ export class Collector {
         status: status.state,
         lastReadingAt: status.lastReadingAt !== null ? new Date(status.lastReadingAt).toISOString() : null,
         lastError: status.lastError,
+        lastErrorAt: status.lastErrorAt !== null ? new Date(status.lastErrorAt).toISOString() : null,
+        tagErrors: new Set(refused.map((r) => r.tag.id)).size,
+        lastTagError: lastTagError(refused),
         queueDepth: driver?.queueDepth?.() ?? 0,
         groups: this.plant.plant.groups.filter((g) => g.device === d.name).map((g) => g.name),
       };

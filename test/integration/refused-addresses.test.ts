@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collector } from '../../src/actors/collector.js';
-import type { PlantInput } from '../../src/io/config/schema.js';
 import { startMcSimulator, type McSimulator } from '../../src/io/mc/simulator/index.js';
 import { startModbusSimulator, type ModbusSimulator } from '../../src/io/modbus/simulator/index.js';
 import { protocolOf } from '../../src/io/protocols.js';
@@ -34,7 +33,9 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
 /** Ten good words below the limit and five refused from it on, as in the issue (HR9990-HR10004). */
 const NEIGHBOURS = Array.from({ length: 15 }, (_, i) => 9990 + i);
 
-async function start(kind: 'mc' | 'modbus', tags: PlantInput['groups'][number]['tags'], refusedRetryMs = 60_000) {
+type TagInput = { name: string; address: string; type: 'int16' | 'uint16' | 'int32' };
+
+async function start(kind: 'mc' | 'modbus', tags: readonly TagInput[], refusedRetryMs = 60_000) {
   let sim: Sim;
   if (kind === 'mc') {
     const mc = await startMcSimulator({ faults: { refuse: [{ device: 'D', start: 10000 }] } });
