@@ -103,7 +103,9 @@ describe('MC driver failures', () => {
     expect(batch.quality[0]).toBe(Quality.GOOD);
     expect(batch.quality[50]).toBe(Quality.BAD_DEVICE);
     expect(batch.values[50]).toBeNaN();
-    expect(driver.status().state).toBe('ERROR');
+    // The PLC answered: a refused address is a per-tag error, the device stays ONLINE (issue 12).
+    expect(driver.status()).toMatchObject({ state: 'ONLINE', lastError: null });
+    expect(plan.refusedTags?.()).toMatchObject([{ tag: { address: 'W1FFF' }, error: 'C056 ADDRESS_OUT_OF_RANGE' }]);
   });
 
   it('rejects with McEndCodeError when every request fails', async () => {
