@@ -110,7 +110,7 @@ export class RefusalIsolation<R> {
     const now = this.options.now();
     const retry = this.parked.size > 0 && now >= this.retryAt ? this.ops.plan([...this.parked.keys()].sort((a, b) => a - b)) : [];
     if (retry.length > 0) this.retryAt = now + this.options.retryMs;
-    const jobs = [...active.map((r) => () => this.attempt(r, hooks, journal, serial, false)), ...retry.map((r) => () => this.attempt(r, hooks, journal, serial, true))];
+    const jobs = [...active.map((r) => () => this.attempt(r, hooks, journal, serial, false, 0)), ...retry.map((r) => () => this.attempt(r, hooks, journal, serial, true, 0))];
     const results = await runAll(jobs, serial);
     const before = this.requests.length;
     if (journal.split) {
@@ -141,8 +141,13 @@ export class RefusalIsolation<R> {
     this.requests.splice(0, this.requests.length, ...next);
   }
 
-  /** Run one request; on a refusal, bisect it. Resolves with the requests that replace it. */
-  private async attempt(request: R, hooks: PollHooks<R>, journal: Journal, serial: boolean, retry: boolean): Promise<R[]> {
+  /**
+   * Run one request; on a refusal, bisect it. Resolves with the requests that replace it: when the
+   * bisection parked a tag, the plan of the others (compact again: the refusal is explained);
+   * when it parked none (the device refuses the merged read but each tag alone, a hole in its
+   * map between them), the parts as bisected, so the refused merge is never asked again.
+   */
+  private async attempt(request: R, hooks: PollHooks<R>, journal: Journal, serial: boolean, retry: boolean, depth: number): Promise<R[]> {
     try {
       await hooks.run(request);
       journal.answered++;
@@ -165,10 +170,13 @@ export class RefusalIsolation<R> {
       const mid = members.length >> 1;
       const parts = [...this.ops.plan(members.slice(0, mid)), ...this.ops.plan(members.slice(mid))];
       this.options.log.debug({ tags: members.length, requests: parts.length, answer: err.answer }, 'refused read: bisecting');
+      const parkedBefore = members.filter((i) => this.parked.has(i)).length;
       const results = await runAll(
-        parts.map((p) => () => this.attempt(p, hooks, journal, serial, retry)),
+        parts.map((p) => () => this.attempt(p, hooks, journal, serial, retry, depth + 1)),
         serial,
       );
+      const survivors = members.filter((i) => !this.parked.has(i));
+      if (depth === 0 && !retry && survivors.length < members.length - parkedBefore) return this.ops.plan(survivors);
       return results.flat();
     }
   }
