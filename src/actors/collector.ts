@@ -358,7 +358,7 @@ export class Collector {
     for (const runtime of this.groups.values()) {
       if (runtime.device.name !== device || !runtime.lastBatch) continue;
       polled = true;
-      out.push(...readingsOf(device, runtime.config, this.plant.tagIds, runtime.lastBatch));
+      out.push(...readingsOf(device, runtime.config, this.plant.tagIds, runtime.lastBatch, refusedOf(runtime)));
     }
     return polled ? out : null;
   }
@@ -367,7 +367,7 @@ export class Collector {
   allLatest(): LatestReading[] {
     const out: LatestReading[] = [];
     for (const runtime of this.groups.values()) {
-      if (runtime.lastBatch) out.push(...readingsOf(runtime.device.name, runtime.config, this.plant.tagIds, runtime.lastBatch));
+      if (runtime.lastBatch) out.push(...readingsOf(runtime.device.name, runtime.config, this.plant.tagIds, runtime.lastBatch, refusedOf(runtime)));
     }
     return out;
   }
@@ -434,4 +434,10 @@ export class Collector {
       this.deps.clock.setTimeout(check, 10);
     });
   }
+}
+
+/** Tag id -> the device's answer, for a group's refused tags (undefined when there are none). */
+function refusedOf(runtime: GroupRuntime): ReadonlyMap<number, string> | undefined {
+  const refused = runtime.plan.refusedTags?.();
+  return refused && refused.length > 0 ? new Map(refused.map((r) => [r.tag.id, r.error])) : undefined;
 }

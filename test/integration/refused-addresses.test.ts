@@ -92,6 +92,8 @@ describe.each(['mc', 'modbus'] as const)('a tag the PLC refuses, %s', (kind) => 
     for (const n of NEIGHBOURS) expect(t.quality(`w${n}`), `w${n}`).toBe(n < 10000 ? 'good' : 'bad_device');
     const reading = t.collector.latest('plc')!.find((r) => r.tag === 'w9999')!;
     expect(reading.value).toBe(999);
+    expect(reading.error).toBeUndefined();
+    expect(t.collector.latest('plc')!.find((r) => r.tag === 'w10000')!.error).toMatch(kind === 'mc' ? /^C056 / : /^exception 2 /);
   });
 
   it('isolates an int32 that runs into the refused register from a uint16 at the same address', async () => {

@@ -96,6 +96,7 @@ export const latestReadingSchema = z
     level: z.enum(['normal', 'warning', 'critical']).nullable().openapi({ description: 'From the tag thresholds; null when the value is bad or not numeric' }),
     quality: z.enum(['good', 'bad_comm', 'bad_device', 'bad_config']),
     timestamp: z.string(),
+    error: z.string().optional().openapi({ description: 'Only on a tag whose address the device refuses: its answer, e.g. "C056 ADDRESS_OUT_OF_RANGE"' }),
   })
   .openapi('LatestReading');
 

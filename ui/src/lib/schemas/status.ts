@@ -119,6 +119,8 @@ export const latestReadingSchema = z.object({
   level: alarmLevelSchema.nullable(),
   quality: qualitySchema,
   timestamp: z.string(),
+  /** Only on a tag whose address the device refuses: its answer ("C056 ADDRESS_OUT_OF_RANGE"). */
+  error: z.string().optional(),
 });
 export type LatestReading = z.output<typeof latestReadingSchema>;
 
