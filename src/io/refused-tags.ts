@@ -76,7 +76,10 @@ interface Journal {
   firstError: unknown;
   /** Tags of retried requests the device answered. */
   readonly accepted: number[];
+  /** A request of the plan was refused: the plan changes. */
   split: boolean;
+  /** ...and it held several tags, so it was bisected. */
+  bisected: boolean;
 }
 
 export class RefusalIsolation<R> {
@@ -105,7 +108,7 @@ export class RefusalIsolation<R> {
    * request after another (and lets `hooks.failed` end the poll by throwing); otherwise all at once.
    */
   async poll(hooks: PollHooks<R>, serial: boolean): Promise<PollOutcome> {
-    const journal: Journal = { answered: 0, failed: 0, firstError: undefined, accepted: [], split: false };
+    const journal: Journal = { answered: 0, failed: 0, firstError: undefined, accepted: [], split: false, bisected: false };
     const active = [...this.requests];
     const now = this.options.now();
     const retry = this.parked.size > 0 && now >= this.retryAt ? this.ops.plan([...this.parked.keys()].sort((a, b) => a - b)) : [];
@@ -116,10 +119,12 @@ export class RefusalIsolation<R> {
     if (journal.split) {
       // Remember the split: the parts the device answered (or failed for another reason) stay.
       this.replace(results.slice(0, active.length).flat());
-      this.options.log.warn(
-        { requestsBefore: before, requestsAfter: this.requests.length, refusedTags: this.parked.size },
-        'the device refused a merged read: the plan reads around the refused addresses from now on',
-      );
+      if (journal.bisected) {
+        this.options.log.warn(
+          { requestsBefore: before, requestsAfter: this.requests.length, refusedTags: this.parked.size },
+          'the device refused a merged read: the plan reads around the refused addresses from now on',
+        );
+      }
     }
     if (journal.accepted.length > 0) {
       for (const i of journal.accepted) {
@@ -166,7 +171,10 @@ export class RefusalIsolation<R> {
         if (!retry) journal.split = true;
         return [];
       }
-      if (!retry) journal.split = true;
+      if (!retry) {
+        journal.split = true;
+        journal.bisected = true;
+      }
       const mid = members.length >> 1;
       const parts = [...this.ops.plan(members.slice(0, mid)), ...this.ops.plan(members.slice(mid))];
       this.options.log.debug({ tags: members.length, requests: parts.length, answer: err.answer }, 'refused read: bisecting');
