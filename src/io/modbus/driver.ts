@@ -22,7 +22,8 @@ import { DEFAULT_REFUSED_RETRY_MS, RefusalIsolation, type RefusedTag } from '../
  * One block = one link job, so each request gets the full request timeout and a retry repeats
  * only the block that failed. A Modbus exception on one block does not throw the others away:
  * its tags get quality BAD_DEVICE, the rest of the batch is good, and the link marks the device
- * ERROR with the exception's name. Only when every block failed does read() reject.
+ * ERROR with the exception's name (except 02/03, refused addresses: the device stays ONLINE).
+ * Only when no block was answered does read() reject.
  *
  * The planner bridges small gaps between tags; a device whose register map has a hole there, or
  * ends inside a merged read, refuses the whole read with exception 02 (or 03). Then the block is
