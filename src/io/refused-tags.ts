@@ -65,6 +65,13 @@ export const ACCEPTED_MESSAGE = "the device accepts this tag's address again";
 /** Default for devices without refusedRetryMs. */
 export const DEFAULT_REFUSED_RETRY_MS = 60_000;
 
+/**
+ * Requests one retry of the parked tags may send. Bisecting k refused tags costs about 2k
+ * requests; a device whose range ends inside a 960-word read would get that burst every retry
+ * period. Parts beyond the budget stay parked until the next retry.
+ */
+export const RETRY_REQUEST_BUDGET = 32;
+
 interface Parked {
   readonly error: DeviceError;
   readonly since: number;
@@ -80,6 +87,8 @@ interface Journal {
   split: boolean;
   /** ...and it held several tags, so it was bisected. */
   bisected: boolean;
+  /** Requests the retry of parked tags may still send in this poll. */
+  retryBudget: number;
 }
 
 export class RefusalIsolation<R> {
@@ -108,7 +117,7 @@ export class RefusalIsolation<R> {
    * request after another (and lets `hooks.failed` end the poll by throwing); otherwise all at once.
    */
   async poll(hooks: PollHooks<R>, serial: boolean): Promise<PollOutcome> {
-    const journal: Journal = { answered: 0, failed: 0, firstError: undefined, accepted: [], split: false, bisected: false };
+    const journal: Journal = { answered: 0, failed: 0, firstError: undefined, accepted: [], split: false, bisected: false, retryBudget: RETRY_REQUEST_BUDGET };
     const active = [...this.requests];
     const now = this.options.now();
     const retry = this.parked.size > 0 && now >= this.retryAt ? this.ops.plan([...this.parked.keys()].sort((a, b) => a - b)) : [];
@@ -153,6 +162,10 @@ export class RefusalIsolation<R> {
    * map between them), the parts as bisected, so the refused merge is never asked again.
    */
   private async attempt(request: R, hooks: PollHooks<R>, journal: Journal, serial: boolean, retry: boolean, depth: number): Promise<R[]> {
+    if (retry) {
+      if (journal.retryBudget <= 0) return [];
+      journal.retryBudget--;
+    }
     try {
       await hooks.run(request);
       journal.answered++;

@@ -93,6 +93,17 @@ describe('refusal isolation', () => {
     expect((await m.poll()).sent).toEqual([[10, 11, 12]]);
   });
 
+  it('bounds the requests of one retry: a long refused range is not bisected in full every period', async () => {
+    const m = model(Array.from({ length: 110 }, (_, i) => i), 1_000);
+    for (let a = 10; a < 110; a++) m.refused.add(a);
+    await m.poll();
+    expect(m.iso.refused()).toHaveLength(100);
+    m.advance(1_000);
+    const retry = await m.poll();
+    expect(retry.sent.length - 1).toBe(32); // the plan's one read, then the retry's budget
+    expect(m.iso.refused()).toHaveLength(100);
+  });
+
   it('logs a refusal once when it starts and once when it clears, whatever the number of polls', async () => {
     const m = model([1, 2], 1_000);
     m.refused.add(2);
