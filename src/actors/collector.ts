@@ -15,7 +15,7 @@ import { tagSpecs, type GroupRuntime } from './group-runtime.js';
 import { RecordFilter } from './record-filter.js';
 import { HandshakeWatcher } from './handshake-watcher.js';
 import { tagRefs } from './sink-factory.js';
-import { groupStatus, type GroupStatus } from './status.js';
+import { groupStatus, lastTagError, type GroupStatus, type TagErrorView } from './status.js';
 import { readingsOf, type LatestReading } from './latest.js';
 import type { DeviceStatus } from '../io/driver.js';
 
@@ -28,7 +28,14 @@ export interface DeviceSummary {
   readonly enabled: boolean;
   readonly status: DeviceStatus['state'];
   readonly lastReadingAt: string | null;
+  /** The last error seen; it stays after a recovery: read it with lastErrorAt. */
   readonly lastError: string | null;
+  /** ISO time of lastError. Before lastReadingAt: an error from before the recovery, not a current one. */
+  readonly lastErrorAt: string | null;
+  /** Tags of this device's groups that the device refuses (address-class answers). */
+  readonly tagErrors: number;
+  /** The most recent of those refusals. */
+  readonly lastTagError: TagErrorView | null;
   readonly queueDepth: number;
   readonly groups: readonly string[];
 }
@@ -327,7 +334,8 @@ export class Collector {
   devices(): DeviceSummary[] {
     return this.plant.plant.devices.map((d) => {
       const driver = this.drivers.get(d.name)?.driver;
-      const status = driver?.status() ?? { state: 'UNKNOWN' as const, lastReadingAt: null, lastError: null };
+      const status = driver?.status() ?? { state: 'UNKNOWN' as const, lastReadingAt: null, lastError: null, lastErrorAt: null };
+      const refused = [...this.groups.values()].filter((g) => g.device.name === d.name).flatMap((g) => g.plan.refusedTags?.() ?? []);
       return {
         name: d.name,
         protocol: d.protocol,
@@ -337,6 +345,9 @@ export class Collector {
         status: status.state,
         lastReadingAt: status.lastReadingAt !== null ? new Date(status.lastReadingAt).toISOString() : null,
         lastError: status.lastError,
+        lastErrorAt: status.lastErrorAt !== null ? new Date(status.lastErrorAt).toISOString() : null,
+        tagErrors: new Set(refused.map((r) => r.tag.id)).size,
+        lastTagError: lastTagError(refused),
         queueDepth: driver?.queueDepth?.() ?? 0,
         groups: this.plant.plant.groups.filter((g) => g.device === d.name).map((g) => g.name),
       };
@@ -354,7 +365,7 @@ export class Collector {
     for (const runtime of this.groups.values()) {
       if (runtime.device.name !== device || !runtime.lastBatch) continue;
       polled = true;
-      out.push(...readingsOf(device, runtime.config, this.plant.tagIds, runtime.lastBatch));
+      out.push(...readingsOf(device, runtime.config, this.plant.tagIds, runtime.lastBatch, refusedOf(runtime)));
     }
     return polled ? out : null;
   }
@@ -363,7 +374,7 @@ export class Collector {
   allLatest(): LatestReading[] {
     const out: LatestReading[] = [];
     for (const runtime of this.groups.values()) {
-      if (runtime.lastBatch) out.push(...readingsOf(runtime.device.name, runtime.config, this.plant.tagIds, runtime.lastBatch));
+      if (runtime.lastBatch) out.push(...readingsOf(runtime.device.name, runtime.config, this.plant.tagIds, runtime.lastBatch, refusedOf(runtime)));
     }
     return out;
   }
@@ -430,4 +441,10 @@ export class Collector {
       this.deps.clock.setTimeout(check, 10);
     });
   }
+}
+
+/** Tag id -> the device's answer, for a group's refused tags (undefined when there are none). */
+function refusedOf(runtime: GroupRuntime): ReadonlyMap<number, string> | undefined {
+  const refused = runtime.plan.refusedTags?.();
+  return refused && refused.length > 0 ? new Map(refused.map((r) => [r.tag.id, r.error])) : undefined;
 }

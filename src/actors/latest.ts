@@ -14,6 +14,8 @@ export interface LatestReading {
   readonly level: AlarmLevel | null;
   readonly quality: 'good' | 'bad_comm' | 'bad_device' | 'bad_config';
   readonly timestamp: string;
+  /** Only on a tag whose address the device refuses: its answer ("C056 ADDRESS_OUT_OF_RANGE"). */
+  readonly error?: string;
 }
 
 const QUALITY_NAMES = ['good', 'bad_comm', 'bad_device', 'bad_config'] as const;
@@ -24,8 +26,11 @@ export function alarmLevel(tag: Pick<TagConfig, 'warn' | 'crit'>, value: number)
   return 'normal';
 }
 
-/** Readings of a group's last batch. The batch is in plan order; tags are matched by id. */
-export function readingsOf(device: string, group: GroupConfig, tagIds: ReadonlyMap<string, number>, batch: PollBatch): LatestReading[] {
+/**
+ * Readings of a group's last batch. The batch is in plan order; tags are matched by id.
+ * `refused`: tag id -> the device's answer, for tags whose address the device refuses.
+ */
+export function readingsOf(device: string, group: GroupConfig, tagIds: ReadonlyMap<string, number>, batch: PollBatch, refused?: ReadonlyMap<number, string>): LatestReading[] {
   const byId = new Map<number, TagConfig>();
   for (const t of group.tags) {
     const id = tagIds.get(t.name);
@@ -40,6 +45,7 @@ export function readingsOf(device: string, group: GroupConfig, tagIds: ReadonlyM
     const text = batch.texts?.[i] ?? null;
     const raw = batch.values[i]!;
     const value = text !== null ? text : Number.isNaN(raw) ? null : raw;
+    const error = q === Quality.GOOD ? undefined : refused?.get(batch.tagIds[i]!);
     out.push({
       device,
       group: group.name,
@@ -49,6 +55,7 @@ export function readingsOf(device: string, group: GroupConfig, tagIds: ReadonlyM
       level: q === Quality.GOOD && typeof value === 'number' ? alarmLevel(tag, value) : null,
       quality: QUALITY_NAMES[q] ?? 'bad_config',
       timestamp,
+      ...(error === undefined ? {} : { error }),
     });
   }
   return out;

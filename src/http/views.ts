@@ -22,6 +22,9 @@ export function deviceViews(collector: Collector) {
       status: s?.status ?? ('UNKNOWN' as const),
       lastReadingAt: s?.lastReadingAt ?? null,
       lastError: s?.lastError ?? null,
+      lastErrorAt: s?.lastErrorAt ?? null,
+      tagErrors: s?.tagErrors ?? 0,
+      lastTagError: s?.lastTagError ?? null,
       queueDepth: s?.queueDepth ?? 0,
       groups: [...(s?.groups ?? [])],
     };

@@ -1,3 +1,4 @@
+import type { RefusedTag } from './refused-tags.js';
 import type { PollBatch, TagSpec } from './types.js';
 
 /**
@@ -32,6 +33,11 @@ export interface ReadPlan {
   readonly tags: readonly TagSpec[];
   /** Number of requests one execution sends (for the status API and the benchmarks). */
   readonly requestCount: number;
+  /**
+   * Tags whose address the device refuses (address-class answers), isolated from the other
+   * requests and retried on a slow schedule. Absent for protocols that cannot refuse addresses.
+   */
+  refusedTags?(): readonly RefusedTag[];
 }
 
 export type DeviceState = 'ONLINE' | 'OFFLINE' | 'ERROR' | 'UNKNOWN';
@@ -40,5 +46,8 @@ export interface DeviceStatus {
   readonly state: DeviceState;
   /** Epoch ms of the last successful read, or null. */
   readonly lastReadingAt: number | null;
+  /** The last error seen, kept after a recovery as a diagnostic: read it with lastErrorAt. */
   readonly lastError: string | null;
+  /** Epoch ms of lastError (the link clock), or null. Before lastReadingAt: an old error, not a current one. */
+  readonly lastErrorAt: number | null;
 }

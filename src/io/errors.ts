@@ -25,14 +25,35 @@ export class CommError extends Error {
   }
 }
 
+export interface DeviceErrorOptions {
+  readonly cause?: unknown;
+  /**
+   * The device refused the addresses asked for, not the request as a whole: an MC end code such
+   * as C056 (out of range) or a Modbus exception 02 (illegal data address). The device is fine
+   * (it stays ONLINE); the read plan isolates the refused tags. Default false.
+   */
+  readonly addressRefused?: boolean | undefined;
+  /** The device's answer in short, for status fields: "C056 ADDRESS_OUT_OF_RANGE". Default: the message. */
+  readonly answer?: string | undefined;
+}
+
 /** The device answered, but with an error (MC end code, Modbus exception). The link stays up. */
 export class DeviceError extends Error {
   readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly addressRefused: boolean;
+  readonly answer: string;
+  constructor(code: string, message: string, options?: DeviceErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DeviceError';
     this.code = code;
+    this.addressRefused = options?.addressRefused ?? false;
+    this.answer = options?.answer ?? message;
   }
+}
+
+/** True for a device answer that refuses the addresses asked for (see DeviceErrorOptions). */
+export function isAddressRefusal(err: unknown): err is DeviceError {
+  return err instanceof DeviceError && err.addressRefused;
 }
 
 /** Short text for logs and status fields: "Name: message". */

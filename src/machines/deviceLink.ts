@@ -53,6 +53,8 @@ export interface DeviceLinkContext<S> {
   readonly backoffDelayMs: number;
   readonly deviceState: DeviceState;
   readonly lastError: unknown;
+  /** When lastError happened (input.now ms), so a status can tell an old error from a current one. */
+  readonly lastErrorAt: number | null;
 }
 
 export type DeviceLinkEvent =
@@ -90,14 +92,15 @@ export function createDeviceLinkMachine<S>() {
       recordFailure: assign(({ context }, params: { error: unknown }) => ({
         failures: context.failures + 1,
         lastError: params.error,
+        lastErrorAt: context.config.now(),
       })),
-      deviceAnswered: assign((_args, params: { state: DeviceState; error?: unknown }) => ({
+      deviceAnswered: assign(({ context }, params: { state: DeviceState; error?: unknown }) => ({
         failures: 0,
         probation: false,
         backoffStep: 0,
         proven: true,
         deviceState: params.state,
-        ...(params.error === undefined ? {} : { lastError: params.error }),
+        ...(params.error === undefined ? {} : { lastError: params.error, lastErrorAt: context.config.now() }),
       })),
       scheduleBackoff: assign(({ context }) => {
         const { reconnectInitialMs, reconnectMaxMs, random, now } = context.config;
@@ -137,6 +140,7 @@ export function createDeviceLinkMachine<S>() {
       backoffDelayMs: 0,
       deviceState: 'UNKNOWN',
       lastError: null,
+      lastErrorAt: null,
     }),
     initial: 'disconnected',
     // From any state: leaving `online` closes the session, leaving `connecting` aborts the open.

@@ -71,6 +71,8 @@ export interface PollGroupContext {
   lastDurationMs: number | null;
   lastTagCount: number;
   lastError: string | null;
+  /** When the poll that failed with lastError started: it stays after a recovery, as a diagnostic. */
+  lastErrorAt: number | null;
   lastTriggerAt: number | null;
   /** Consecutive failed reads; drives the backoff. */
   failures: number;
@@ -135,6 +137,7 @@ export const pollGroupMachine = setup({
       lastPollAt: context.startedAt,
       lastDurationMs: context.now() - context.startedAt,
       lastError: error instanceof Error ? error.message : String(error),
+      lastErrorAt: context.startedAt,
       failures: context.failures + 1,
     })),
     /** FIXED: choose the next slot after the one just polled, counting those an overrun skipped. */
@@ -185,6 +188,7 @@ export const pollGroupMachine = setup({
     lastDurationMs: null,
     lastTagCount: 0,
     lastError: null,
+    lastErrorAt: null,
     lastTriggerAt: null,
     failures: 0,
     stopRequested: false,

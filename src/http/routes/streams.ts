@@ -35,7 +35,7 @@ export function registerStreamRoutes(app: App, ctx: RouteContext): void {
       ...base,
       path: '/api/devices/stream',
       summary: 'Latest readings of every device, live',
-      description: '`snapshot` on connect, then `batch` every server.devicesStreamIntervalMs; both `{ at, devices: [{name, status, lastReadingAt, lastError}], readings: [{device, group, tag, value, unit, level, quality, timestamp}] }`. Read-only.',
+      description: '`snapshot` on connect, then `batch` every server.devicesStreamIntervalMs; both `{ at, devices: [{name, status, lastReadingAt, lastError, lastErrorAt, tagErrors}], readings: [{device, group, tag, value, unit, level, quality, timestamp}] }`. Read-only.',
       request: { query: z.object(resumeQuery), headers: resumeHeaders },
       responses: stream('The stream'),
     }),

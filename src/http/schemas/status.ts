@@ -15,8 +15,23 @@ export const deviceStateSchema = z.enum(['ONLINE', 'OFFLINE', 'ERROR', 'UNKNOWN'
 export const deviceStatusSchema = z.object({
   state: deviceStateSchema,
   lastReadingAt: z.number().nullable().openapi({ description: 'Epoch ms of the last successful read' }),
-  lastError: z.string().nullable(),
+  lastError: z.string().nullable().openapi({ description: 'The last error seen; kept after a recovery as a diagnostic (see lastErrorAt)' }),
+  lastErrorAt: z.number().nullable().openapi({ description: 'Epoch ms of lastError: before lastReadingAt it is from before the recovery, not current' }),
 });
+
+export const tagErrorSchema = z
+  .object({
+    tag: z.string(),
+    address: z.string(),
+    error: z.string().openapi({ description: 'The device\'s answer: "C056 ADDRESS_OUT_OF_RANGE", "exception 2 ILLEGAL DATA ADDRESS"' }),
+    since: z.string().openapi({ description: 'ISO time since when the device refuses the address' }),
+  })
+  .openapi('TagError', { description: 'A tag whose address the device refuses: read on its own every refusedRetryMs, merged back once accepted' });
+
+const tagErrorsShape = {
+  tagErrors: z.number().int().openapi({ description: 'Tags whose address the device refuses (bad_device rows); the device itself stays ONLINE' }),
+  lastTagError: tagErrorSchema.nullable().openapi({ description: 'The most recent refusal, or null' }),
+};
 
 export const groupStatusSchema = z
   .object({
@@ -33,7 +48,9 @@ export const groupStatusSchema = z
     lastCrash: z.string().nullable(),
     lastPollAt: z.string().nullable().openapi({ description: 'ISO time the last poll started' }),
     lastDurationMs: z.number().nullable(),
-    lastError: z.string().nullable(),
+    lastError: z.string().nullable().openapi({ description: 'The last failed poll\'s error; kept after a recovery (see lastErrorAt)' }),
+    lastErrorAt: z.string().nullable().openapi({ description: 'ISO time of the poll that failed with lastError' }),
+    ...tagErrorsShape,
     successRate: z.number().nullable(),
     deviceStatus: deviceStatusSchema.nullable(),
   })
@@ -81,13 +98,16 @@ export const latestReadingSchema = z
     level: z.enum(['normal', 'warning', 'critical']).nullable().openapi({ description: 'From the tag thresholds; null when the value is bad or not numeric' }),
     quality: z.enum(['good', 'bad_comm', 'bad_device', 'bad_config']),
     timestamp: z.string(),
+    error: z.string().optional().openapi({ description: 'Only on a tag whose address the device refuses: its answer, e.g. "C056 ADDRESS_OUT_OF_RANGE"' }),
   })
   .openapi('LatestReading');
 
 export const deviceRuntimeShape = {
   status: deviceStateSchema,
   lastReadingAt: z.string().nullable().openapi({ description: 'ISO time of the last successful read' }),
-  lastError: z.string().nullable(),
+  lastError: z.string().nullable().openapi({ description: 'The last error seen; kept after a recovery as a diagnostic (see lastErrorAt)' }),
+  lastErrorAt: z.string().nullable().openapi({ description: 'ISO time of lastError: before lastReadingAt it is from before the recovery, not current' }),
+  ...tagErrorsShape,
   queueDepth: z.number().int().openapi({ description: 'Requests waiting or running on the connection' }),
   groups: z.array(z.string()),
 };

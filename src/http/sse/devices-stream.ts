@@ -6,7 +6,7 @@ import { Ticker } from './ticker.js';
 
 export interface DevicesPayload {
   readonly at: string;
-  readonly devices: readonly { name: string; status: string; lastReadingAt: string | null; lastError: string | null }[];
+  readonly devices: readonly { name: string; status: string; lastReadingAt: string | null; lastError: string | null; lastErrorAt: string | null; tagErrors: number }[];
   readonly readings: readonly LatestReading[];
 }
 
@@ -37,7 +37,7 @@ export class DevicesStream {
   payload(): DevicesPayload {
     return {
       at: new Date(this.deps.clock.now()).toISOString(),
-      devices: this.collector.devices().map((d) => ({ name: d.name, status: d.status, lastReadingAt: d.lastReadingAt, lastError: d.lastError })),
+      devices: this.collector.devices().map((d) => ({ name: d.name, status: d.status, lastReadingAt: d.lastReadingAt, lastError: d.lastError, lastErrorAt: d.lastErrorAt, tagErrors: d.tagErrors })),
       readings: this.collector.allLatest(),
     };
   }

@@ -49,6 +49,11 @@ export const deviceSchema = z
     timeoutMs: z.number().int().min(50).max(60_000).default(2_000),
     retries: z.number().int().min(0).max(10).default(3),
     retryDelayMs: z.number().int().min(0).max(60_000).default(200),
+    /**
+     * Tags whose address the device refuses (MC C056..., Modbus exception 02) are split out of the
+     * merged reads and tried again this often (default 60 s); merged back once accepted.
+     */
+    refusedRetryMs: z.number().int().min(0).max(86_400_000).optional(),
     enabled: z.boolean().default(true),
   })
   .strict();

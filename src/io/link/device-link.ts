@@ -36,7 +36,9 @@ export interface DeviceLinkDeps {
  * Waiting jobs are bounded by the connect timeout and the retries (each failed connect counts),
  * and by the caller's own signal.
  * Status: ONLINE only once a job succeeds (a connect alone proves nothing); lastError keeps the
- * last error seen, also after recovery, as a diagnostic.
+ * last error seen, also after recovery, as a diagnostic, with lastErrorAt so that nobody reads an
+ * error from before a recovery as current. A refused address (DeviceError.addressRefused) is a
+ * device answer: ONLINE, and not a lastError (the read plan reports it per tag).
  */
 export function createDeviceLink<S>(transport: LinkTransport<S>, options: LinkOptions, deps: DeviceLinkDeps): DeviceLink<S> {
   return new Link(transport, resolveLinkOptions(options), deps);
@@ -148,8 +150,8 @@ class Link<S> implements DeviceLink<S> {
   }
 
   status(): DeviceStatus {
-    const { deviceState, lastError } = this.actor.getSnapshot().context;
-    return { state: deviceState, lastReadingAt: this.lastReadingAt, lastError: lastError === null ? null : describeError(lastError) };
+    const { deviceState, lastError, lastErrorAt } = this.actor.getSnapshot().context;
+    return { state: deviceState, lastReadingAt: this.lastReadingAt, lastError: lastError === null ? null : describeError(lastError), lastErrorAt: lastErrorAt === null ? null : Math.round(lastErrorAt) };
   }
 
   onStatus(listener: (status: DeviceStatus, previous: DeviceState) => void): () => void {
@@ -241,13 +243,16 @@ class Link<S> implements DeviceLink<S> {
   private onSuccess(job: Job<S>, deliver: () => void): void {
     this.recycle(job);
     this.lastReadingAt = Math.round(this.clock.now());
-    const ctx = this.actor.getSnapshot().context;
     // Only tell the machine when something changes: the hot path stays one property write.
-    if (ctx.deviceState !== 'ONLINE' || !ctx.proven || ctx.failures > 0 || ctx.probation || ctx.backoffStep > 0) {
-      this.actor.send({ type: 'link.job.ok' });
-    }
+    if (this.needsOk()) this.actor.send({ type: 'link.job.ok' });
     if (this.settle(job)) deliver();
     this.pump();
+  }
+
+  /** True when a device answer would change the machine's context (state, counters, probation). */
+  private needsOk(): boolean {
+    const ctx = this.actor.getSnapshot().context;
+    return ctx.deviceState !== 'ONLINE' || !ctx.proven || ctx.failures > 0 || ctx.probation || ctx.backoffStep > 0;
   }
 
   private onFailure(job: Job<S>, err: unknown): void {
@@ -256,6 +261,12 @@ class Link<S> implements DeviceLink<S> {
       case 'device':
         this.fail(job, err);
         this.actor.send({ type: 'link.job.deviceError', error: err });
+        break;
+      case 'refused':
+        // The device answered, so it is ONLINE: refused addresses are per-tag errors of the read
+        // plan, not a device state (one refused tag among good ones flipped ERROR/ONLINE per poll).
+        this.fail(job, err);
+        if (this.needsOk()) this.actor.send({ type: 'link.job.ok' });
         break;
       case 'comm':
         this.commFailure(job, err);

@@ -72,12 +72,13 @@ const NET_ERROR_CODES = new Set([
 
 /**
  * How the link reacts to a job's error: `comm` closes the session and retries, `device` keeps
- * the session (the device answered), `other` is a bug in the job: reported, nothing else.
+ * the session (the device answered), `refused` is a device answer refusing the addresses asked
+ * for (the device is fine and stays ONLINE; the read plan isolates the tags), `other` is a bug in the job: reported, nothing else.
  */
-export type FailureKind = 'comm' | 'device' | 'other';
+export type FailureKind = 'comm' | 'device' | 'refused' | 'other';
 
 export function classifyFailure(err: unknown): FailureKind {
-  if (err instanceof DeviceError) return 'device';
+  if (err instanceof DeviceError) return err.addressRefused ? 'refused' : 'device';
   if (err instanceof CommError) return 'comm';
   if (err instanceof Error && 'code' in err && typeof err.code === 'string' && NET_ERROR_CODES.has(err.code)) {
     return 'comm';

@@ -15,8 +15,9 @@ import { batchReadBits, batchReadWords, batchWriteBits, type CodecContext, type 
 import { McWire, type Encoding } from './codec/wire.js';
 import { mcDeviceProblem } from './device-check.js';
 import { McUdpClient } from './udp-client.js';
+import { DEFAULT_REFUSED_RETRY_MS, RefusalIsolation, type RefusedTag } from '../refused-tags.js';
 import { decodeBitReply, decodeWordReply, markFailed, newBatch, type MutableBatch } from './plan-decode.js';
-import { planMcRead, type McPlannedRequest, type McReadPlan } from './planner.js';
+import { planMcRead, planMcRequests, type McPlanOptions, type McPlannedRequest, type McReadPlan } from './planner.js';
 
 /**
  * The MC driver: plans with the planner, runs each planned request as one device-link job (the
@@ -30,7 +31,9 @@ import { planMcRead, type McPlannedRequest, type McReadPlan } from './planner.js
  *
  * A read where some requests fail and others succeed resolves: the failed requests' tags carry
  * BAD_DEVICE (end code) or BAD_COMM, the rest are good, so one bad address never hides 999
- * good values. A read where every request fails rejects with the first error.
+ * good values. A request refused with an address-class end code (C056...) is bisected until the
+ * refused tags stand alone (src/io/refused-tags.ts); they are parked and retried every
+ * `refusedRetryMs`. A read where nothing was answered rejects with the first error.
  */
 
 export interface McDriverDeps {
@@ -45,7 +48,7 @@ export const PIPELINE_DEPTH = 8;
 
 interface PlanEntry {
   readonly plan: McReadPlan;
-  readonly frames: readonly McRequest[];
+  readonly refusals: RefusalIsolation<McPlannedRequest>;
 }
 
 export function createMcDriver(device: DeviceConfig, ctx: DriverContext, deps: McDriverDeps = {}): DeviceDriver {
@@ -94,6 +97,15 @@ export function createMcDriver(device: DeviceConfig, ctx: DriverContext, deps: M
     { logger: ctx.logger, inspect: ctx.inspect, ...(deps.clock ? { clock: deps.clock } : {}) },
   );
   const plans = new WeakMap<ReadPlan, PlanEntry>();
+  /** Each planned request's frame, encoded once (requests made by a split get theirs when first sent). */
+  const frames = new WeakMap<McPlannedRequest, McRequest>();
+  const frameOf = (request: McPlannedRequest): McRequest => {
+    let frame = frames.get(request);
+    if (!frame) frames.set(request, (frame = toRequest(request.command)));
+    return frame;
+  };
+  const planOptions: McPlanOptions = { series: device.series, encoding: device.encoding, wordOrder: device.wordOrder, byteOrder: device.byteOrder };
+  const log = ctx.logger.child({ device: device.name });
   /** A single bit's requests: `bit` of a word reply, or point `index` of a bit-unit reply. */
   const bitRequests = new Map<string, { read: McRequest; write: [McRequest, McRequest] | null; bit: number | undefined; index: number; points: number }>();
   const now = deps.now ?? Date.now;
@@ -131,30 +143,41 @@ export function createMcDriver(device: DeviceConfig, ctx: DriverContext, deps: M
 
   return {
     plan(tags: readonly TagSpec[]): ReadPlan {
-      const plan = planMcRead(tags, { series: device.series, encoding: device.encoding, wordOrder: device.wordOrder, byteOrder: device.byteOrder });
-      plans.set(plan, { plan, frames: plan.requests.map((r) => toRequest(r.command)) });
-      return plan;
+      const plan = planMcRead(tags, planOptions);
+      const refusals = new RefusalIsolation<McPlannedRequest>(
+        plan.requests,
+        {
+          plan: (indices) => planMcRequests(plan, indices, planOptions),
+          members: (request) => Array.from(request.tagIndex).sort((a, b) => byAddress(plan, a, b)),
+        },
+        { tags, retryMs: device.refusedRetryMs ?? DEFAULT_REFUSED_RETRY_MS, now, log },
+      );
+      plans.set(plan, { plan, refusals });
+      return Object.assign(plan, { refusedTags: (): RefusedTag[] => refusals.refused() });
     },
 
     async read(readPlan: ReadPlan, signal?: AbortSignal): Promise<PollBatch> {
       const entry = plans.get(readPlan);
       if (!entry) throw new TypeError(`device "${device.name}": this plan was not made by this driver`);
-      const { plan, frames } = entry;
+      const { plan, refusals } = entry;
       const batch = newBatch(plan, now());
-      const outcomes = await Promise.allSettled(
-        plan.requests.map((request, k) =>
-          link.execute((client, jobSignal) => client.request(frames[k]!, jobSignal).then((data) => decodeInto(request, plan, data, batch)), signal),
-        ),
+      const outcome = await refusals.poll(
+        {
+          run: (request) => link.execute((client, jobSignal) => client.request(frameOf(request), jobSignal).then((data) => decodeInto(request, plan, data, batch)), signal),
+          failed: (request, err) => markFailed(request, batch, err instanceof DeviceError ? Quality.BAD_DEVICE : Quality.BAD_COMM),
+        },
+        false,
       );
-      let firstError: unknown;
-      let failed = 0;
-      outcomes.forEach((outcome, k) => {
-        if (outcome.status === 'fulfilled') return;
-        failed++;
-        firstError ??= outcome.reason;
-        markFailed(plan.requests[k]!, batch, outcome.reason instanceof DeviceError ? Quality.BAD_DEVICE : Quality.BAD_COMM);
-      });
-      if (failed > 0 && failed === plan.requests.length) throw firstError;
+      const parked = refusals.parkedTags();
+      for (const i of parked.keys()) {
+        batch.values[i] = Number.NaN;
+        batch.quality[i] = Quality.BAD_DEVICE;
+      }
+      if (outcome.answered === 0) {
+        if (outcome.failed > 0) throw outcome.firstError;
+        const first = parked.values().next();
+        if (!first.done) throw first.value.error;
+      }
       return batch;
     },
 
@@ -208,4 +231,15 @@ function bitEntry1e(parsed: McAddress, encoding: Encoding, toRequest: (command: 
 
 function malformed(label: string, size: number): CommError {
   return new CommError('MALFORMED', `reply to ${label} has the wrong size (${size})`);
+}
+
+/** Address order for bisection: device, then first unit, then size. */
+function byAddress(plan: McReadPlan, a: number, b: number): number {
+  const la = plan.layouts[a]!;
+  const lb = plan.layouts[b]!;
+  return la.address.info.name.localeCompare(lb.address.info.name) || la.start - lb.start || sizeOf(la) - sizeOf(lb);
+}
+
+function sizeOf(layout: McReadPlan['layouts'][number]): number {
+  return layout.space === 'words' ? layout.words : 1;
 }

@@ -55,7 +55,10 @@ export interface McPlannedRequest {
 
 export interface McReadPlan extends ReadPlan {
   readonly protocol: 'mc';
-  readonly requests: readonly McPlannedRequest[];
+  /** The requests of one poll. Changed in place only by the driver's refusal isolation. */
+  readonly requests: McPlannedRequest[];
+  /** Where each tag sits, for planning a subset of the tags (planMcRequests). */
+  readonly layouts: readonly TagLayout[];
   readonly tagIds: Int32Array;
   readonly codes: Uint8Array;
   /** Bit within the word for bit tags read in word units; -1 otherwise. */
@@ -83,11 +86,32 @@ interface Span {
 
 /** Plan a group. Throws AddressError for a tag this device cannot read. */
 export function planMcRead(tags: readonly TagSpec[], options: McPlanOptions): McReadPlan {
+  const layouts: TagLayout[] = tags.map((t) => layoutOf(t, options.series, options.encoding));
+  const requests = planRequests(layouts, tags.map((_, i) => i), options);
+  const plan: McReadPlan = {
+    protocol: 'mc',
+    tags,
+    get requestCount() {
+      return plan.requests.length;
+    },
+    requests,
+    layouts,
+    ...tables(tags, layouts, options),
+  };
+  return plan;
+}
+
+/** Requests for the tags `indices` of a plan only (their tagIndex stays the plan's index). */
+export function planMcRequests(plan: McReadPlan, indices: readonly number[], options: McPlanOptions): McPlannedRequest[] {
+  return planRequests(plan.layouts, indices, options);
+}
+
+function planRequests(layouts: readonly TagLayout[], indices: readonly number[], options: McPlanOptions): McPlannedRequest[] {
   const { series, encoding } = options;
   const limits = { ...limitsFor(series, encoding), ...options.limits };
-  const layouts: TagLayout[] = tags.map((t) => layoutOf(t, series, encoding));
   const groups = new Map<string, { info: DeviceInfo; unit: 'word' | 'bit'; items: Item[] }>();
-  layouts.forEach((layout, tag) => {
+  indices.forEach((tag) => {
+    const layout = layouts[tag]!;
     const unit = layout.space === 'words' ? 'word' : 'bit';
     const key = `${unit}:${layout.address.info.name}:${bankOf(layout.address.info, layout.address.number, series)}`;
     let group = groups.get(key);
@@ -123,7 +147,7 @@ export function planMcRead(tags: readonly TagSpec[], options: McPlanOptions): Mc
   }
   const randomUnits = [...random.values()].flat();
   if (randomUnits.length > 0) requests.push(...planRandom(randomUnits, limits.randomPoints, ctx));
-  return { protocol: 'mc', tags, requestCount: requests.length, requests, ...tables(tags, layouts, options) };
+  return requests;
 }
 
 /**

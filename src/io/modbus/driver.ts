@@ -10,9 +10,9 @@ import { Quality, type PollBatch, type TagSpec } from '../types.js';
 import { formatModbusAddress, type ModbusAddress } from './address.js';
 import { ModbusSession } from './client.js';
 import type { PlannerOptions } from './planner.js';
-import { compileReadPlan, decodeBlock, splitBlock, type ModbusReadPlan, type PlanBlock } from './read-plan.js';
-import { ExceptionCode, ModbusExceptionError } from './exceptions.js';
+import { compileReadPlan, decodeBlock, membersByAddress, planSubset, type ModbusReadPlan, type PlanBlock } from './read-plan.js';
 import { resolveModbusBit } from './tag-check.js';
+import { DEFAULT_REFUSED_RETRY_MS, RefusalIsolation, type RefusedTag } from '../refused-tags.js';
 
 /**
  * The Modbus TCP driver: plans block reads, runs each block as one job on the device link
@@ -22,11 +22,14 @@ import { resolveModbusBit } from './tag-check.js';
  * One block = one link job, so each request gets the full request timeout and a retry repeats
  * only the block that failed. A Modbus exception on one block does not throw the others away:
  * its tags get quality BAD_DEVICE, the rest of the batch is good, and the link marks the device
- * ERROR with the exception's name. Only when every block failed does read() reject.
+ * ERROR with the exception's name (except 02/03, refused addresses: the device stays ONLINE).
+ * Only when no block was answered does read() reject.
  *
- * The planner bridges small gaps between tags; a device whose register map has a hole there
- * refuses the whole merged read with exception 02. Then the block is split into reads of only
- * the tags' own registers, for this poll and every later one (logged once, as a warning).
+ * The planner bridges small gaps between tags; a device whose register map has a hole there, or
+ * ends inside a merged read, refuses the whole read with exception 02 (or 03). Then the block is
+ * bisected by tags until the refused tags stand alone (src/io/refused-tags.ts): the good parts
+ * are read from then on, the refused tags are retried every `refusedRetryMs` and merged back
+ * once the device accepts them.
  */
 
 export interface ModbusDriverOptions {
@@ -69,8 +72,8 @@ export function createModbusDriver(device: DeviceConfig, ctx: DriverContext, opt
 }
 
 class ModbusDriver implements DeviceDriver {
-  /** Plans this driver made: read() accepts only these. */
-  private readonly plans = new WeakSet<ModbusReadPlan>();
+  /** Plans this driver made (read() accepts only these), with their refusal isolation. */
+  private readonly plans = new WeakMap<ModbusReadPlan, RefusalIsolation<PlanBlock>>();
   /** Handshake bits are read every watch interval: parse each address once. */
   private readonly bits = new Map<string, ModbusAddress>();
 
@@ -89,44 +92,48 @@ class ModbusDriver implements DeviceDriver {
       stringByteOrder: this.device.byteOrder ?? 'big',
       ...(this.planner ? { planner: this.planner } : {}),
     });
-    this.plans.add(plan);
-    return plan;
+    const refusals = new RefusalIsolation<PlanBlock>(
+      plan.blocks,
+      { plan: (indices) => planSubset(plan, indices, this.planner), members: (block) => membersByAddress(plan, block) },
+      { tags, retryMs: this.device.refusedRetryMs ?? DEFAULT_REFUSED_RETRY_MS, now: () => Math.round(this.clock.now()), log: this.log },
+    );
+    this.plans.set(plan, refusals);
+    return Object.assign(plan, { refusedTags: (): RefusedTag[] => refusals.refused() });
   }
 
   async read(plan: ReadPlan, signal?: AbortSignal): Promise<PollBatch> {
     const p = plan as ModbusReadPlan;
-    if (!this.plans.has(p)) throw new TypeError(`device "${this.device.name}": read() needs a plan made by this driver's plan()`);
+    const refusals = this.plans.get(p);
+    if (!refusals) throw new TypeError(`device "${this.device.name}": read() needs a plan made by this driver's plan()`);
     const n = p.tags.length;
     const out = {
       values: new Float64Array(n).fill(Number.NaN),
       quality: new Uint8Array(n).fill(Quality.BAD_DEVICE),
       texts: p.hasStrings ? new Array<string | null>(n).fill(null) : undefined,
     };
-    let answered = 0;
-    let firstError: DeviceError | null = null;
-    const pending = [...p.blocks];
-    for (let block = pending.shift(); block; block = pending.shift()) {
-      const current = block;
-      try {
-        const bytes = await this.link.execute((session, s) => readBlock(session, current, s), signal);
-        decodeBlock(p, current, bytes, out);
-        answered++;
-      } catch (err) {
-        // A device answer (exception) spoils only this block; anything else ends the poll.
-        if (!(err instanceof DeviceError)) throw err;
-        const parts = isHole(err) ? splitBlock(p, current) : null;
-        if (parts) {
-          this.log.warn(
-            { table: current.table, start: current.start, count: current.count, requests: parts.length },
-            'device refused a read across unmapped registers (exception 02): reading the tags separately from now on',
-          );
-          pending.unshift(...parts);
-          continue;
-        }
-        firstError ??= err;
-      }
+    const outcome = await refusals.poll(
+      {
+        run: async (block) => {
+          const bytes = await this.link.execute((session, s) => readBlock(session, block, s), signal);
+          decodeBlock(p, block, bytes, out);
+        },
+        failed: (_block, err) => {
+          // A device answer (exception) spoils only this block; anything else ends the poll.
+          if (!(err instanceof DeviceError)) throw err;
+        },
+      },
+      true,
+    );
+    const parked = refusals.parkedTags();
+    for (const i of parked.keys()) {
+      out.values[i] = Number.NaN;
+      out.quality[i] = Quality.BAD_DEVICE;
     }
-    if (firstError && answered === 0) throw firstError;
+    if (outcome.answered === 0) {
+      if (outcome.failed > 0) throw outcome.firstError;
+      const first = parked.values().next();
+      if (!first.done) throw first.value.error;
+    }
     return { ts: Math.round(this.clock.now()), tagIds: p.tagIds.slice(), values: out.values, quality: out.quality, texts: out.texts };
   }
 
@@ -175,11 +182,6 @@ class ModbusDriver implements DeviceDriver {
     }
     return at;
   }
-}
-
-/** Exception 02 on a read that bridged a gap: most likely a hole in the device's register map. */
-function isHole(err: DeviceError): boolean {
-  return err instanceof ModbusExceptionError && err.exceptionCode === ExceptionCode.ILLEGAL_DATA_ADDRESS;
 }
 
 function readBlock(session: ModbusSession, block: PlanBlock, signal: AbortSignal): Promise<Uint8Array> {

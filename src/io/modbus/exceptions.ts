@@ -56,7 +56,13 @@ export class ModbusExceptionError extends DeviceError {
   readonly request: ModbusRequestInfo;
   constructor(exceptionCode: number, request: ModbusRequestInfo, options?: { cause?: unknown }) {
     const name = exceptionName(exceptionCode);
-    super('MODBUS_EXCEPTION', `exception ${exceptionCode} ${name} (${describeRequest(request)})`, options);
+    super('MODBUS_EXCEPTION', `exception ${exceptionCode} ${name} (${describeRequest(request)})`, {
+      ...options,
+      // 02: the addresses do not exist; 03: the quantity is not allowed there (spec 7, and the
+      // request diagrams of 6.1-6.4). Both refuse what was asked, not the device.
+      addressRefused: exceptionCode === ExceptionCode.ILLEGAL_DATA_ADDRESS || exceptionCode === ExceptionCode.ILLEGAL_DATA_VALUE,
+      answer: `exception ${exceptionCode} ${name}`,
+    });
     this.name = 'ModbusExceptionError';
     this.exceptionCode = exceptionCode;
     this.exceptionName = name;

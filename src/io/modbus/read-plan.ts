@@ -1,7 +1,7 @@
 import { AddressError } from '../errors.js';
 import type { ReadPlan } from '../driver.js';
 import { Quality, type TagSpec, type WordOrder } from '../types.js';
-import type { AddressBase } from './address.js';
+import type { AddressBase, ModbusTable } from './address.js';
 import { decodeNumber, decodeString, packedBit, TYPE_CODE, type ByteOrder, type TypeCode } from './decode.js';
 import { planBlocks, type PlannerOptions, type ReadBlock, type Span } from './planner.js';
 import { resolveModbusTag, type ResolvedModbusTag } from './tag-check.js';
@@ -23,10 +23,11 @@ export interface PlanBlock extends ReadBlock {
 export interface ModbusReadPlan extends ReadPlan {
   /** Tag ids in plan order; each batch gets a copy. */
   readonly tagIds: Int32Array;
-  /** The requests of one poll. Mutable only through splitBlock (a merged read the device refused). */
+  /** The requests of one poll. Changed in place only by the driver's refusal isolation. */
   readonly blocks: PlanBlock[];
   readonly typeCode: Uint8Array;
-  /** Where each tag sits in its table: first register (or bit) and how many. */
+  /** Where each tag sits: its table, first register (or bit) and how many. */
+  readonly table: readonly ModbusTable[];
   readonly spanOffset: Int32Array;
   readonly spanLength: Int32Array;
   /** Bit of the register for bit-of-register tags, else 0. */
@@ -80,6 +81,7 @@ export function compileReadPlan(tags: readonly TagSpec[], defaults: PlanDefaults
     tagIds: Int32Array.from(tags, (t) => t.id),
     blocks: [],
     typeCode,
+    table: spans.map((sp) => sp.table),
     spanOffset: Int32Array.from(spans, (sp) => sp.offset),
     spanLength: Int32Array.from(spans, (sp) => sp.span),
     bit,
@@ -108,21 +110,15 @@ function buildBlocks(spans: readonly Span[], indices: readonly number[], planner
   return blocks.map((block, b) => ({ ...block, members: Int32Array.from(members[b]!), positions: Int32Array.from(positions[b]!) }));
 }
 
-/**
- * The device refused a merged read (exception 02) that bridged a gap: its register map has a
- * hole there. Replace the block with reads of only the registers the tags occupy, for this and
- * every later poll. Returns the new blocks, or null when the block bridged nothing (the address
- * itself is bad and splitting would not help).
- */
-export function splitBlock(plan: ModbusReadPlan, block: PlanBlock): PlanBlock[] | null {
-  if (block.unused === 0) return null;
-  const indices = Array.from(block.members);
-  const spans = indices.map((i): Span => ({ table: block.table, offset: plan.spanOffset[i]!, span: plan.spanLength[i]! }));
-  const parts = buildBlocks(spans, indices, { requestCostBytes: 0 });
-  const at = plan.blocks.indexOf(block);
-  // Another poll of the same plan may have split it already; then only this poll uses `parts`.
-  if (at >= 0) plan.blocks.splice(at, 1, ...parts);
-  return parts;
+/** Blocks that read exactly the tags `indices` (plan indices), merged by the plan's own rules. */
+export function planSubset(plan: ModbusReadPlan, indices: readonly number[], planner: PlannerOptions | undefined): PlanBlock[] {
+  const spans = indices.map((i): Span => ({ table: plan.table[i]!, offset: plan.spanOffset[i]!, span: plan.spanLength[i]! }));
+  return buildBlocks(spans, indices, planner);
+}
+
+/** A block's tags in address order (first register, then size): how a refused block is bisected. */
+export function membersByAddress(plan: ModbusReadPlan, block: PlanBlock): number[] {
+  return Array.from(block.members).sort((a, b) => plan.spanOffset[a]! - plan.spanOffset[b]! || plan.spanLength[a]! - plan.spanLength[b]!);
 }
 
 /** Resolve a tag; the error names the tag, since one address can appear in many groups. */

@@ -60,7 +60,7 @@ class SimDriver implements DeviceDriver {
   }
 
   status(): DeviceStatus {
-    return { state: this.lastReadingAt === null ? 'UNKNOWN' : 'ONLINE', lastReadingAt: this.lastReadingAt, lastError: null };
+    return { state: this.lastReadingAt === null ? 'UNKNOWN' : 'ONLINE', lastReadingAt: this.lastReadingAt, lastError: null, lastErrorAt: null };
   }
 
   async close(): Promise<void> {

@@ -54,6 +54,8 @@ describe('device link failures', () => {
       state: 'ONLINE',
       lastReadingAt: h.clock.now(),
       lastError: 'CommError: device "plc1": no reply within 100 ms',
+      // The timeout's time, 50 ms (retryDelayMs) before the success: an old error, not a current one.
+      lastErrorAt: h.clock.now() - 50,
     });
   });
 

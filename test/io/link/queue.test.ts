@@ -257,7 +257,7 @@ describe('device link queue', () => {
     expect(out.error).toBeInstanceOf(TypeError);
     expect(h.jobs.calls).toHaveLength(1);
     expect(h.transport.closes).toHaveLength(0);
-    expect(h.link.status()).toEqual({ state: 'UNKNOWN', lastReadingAt: null, lastError: null });
+    expect(h.link.status()).toEqual({ state: 'UNKNOWN', lastReadingAt: null, lastError: null, lastErrorAt: null });
     // A job that throws synchronously is handled the same way.
     const sync = watch(h.link.execute(() => { throw new RangeError('bad plan'); }));
     await flush();

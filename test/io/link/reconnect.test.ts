@@ -46,7 +46,7 @@ describe('device link reconnect backoff', () => {
     const first = await goOffline(h);
     expect(h.transport.opens.map((o) => o.at - T0)).toEqual([0, 50, 100]);
     expect(first.error).toBeInstanceOf(DeviceOfflineError);
-    expect(h.link.status()).toEqual({ state: 'OFFLINE', lastReadingAt: null, lastError: 'CommError: connect ECONNREFUSED' });
+    expect(h.link.status()).toEqual({ state: 'OFFLINE', lastReadingAt: null, lastError: 'CommError: connect ECONNREFUSED', lastErrorAt: T0 + 100 });
     // First backoff: ceiling 500 ms, draw 0.5 -> 250 ms after T0 + 100.
     const err = await h.link.execute(h.jobs.job('x')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeviceOfflineError);

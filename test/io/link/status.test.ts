@@ -15,7 +15,7 @@ const ok = (c: { result: { resolve(v: string): void } }) => c.result.resolve('ok
 describe('device link status', () => {
   it('is UNKNOWN until the device is tried', () => {
     const h = harness();
-    expect(h.link.status()).toEqual({ state: 'UNKNOWN', lastReadingAt: null, lastError: null });
+    expect(h.link.status()).toEqual({ state: 'UNKNOWN', lastReadingAt: null, lastError: null, lastErrorAt: null });
   });
 
   it('fires listeners and logs once per change, never every cycle', async () => {
@@ -41,6 +41,20 @@ describe('device link status', () => {
       [30, 'device online', 'plc1', 'ONLINE'],
     ]);
     expect(changes[1]).toMatchObject({ previous: 'ONLINE', lastError: 'DeviceError: C056 address out of range' });
+  });
+
+  it('keeps the device ONLINE when it refuses an address: a per-tag error, not a device state (issue 12)', async () => {
+    const h = harness();
+    const refused = () => new DeviceError('MC_END_CODE', 'C056 address out of range', { addressRefused: true, answer: 'C056 ADDRESS_OUT_OF_RANGE' });
+    await answer(h, (c) => c.result.reject(refused()));
+    for (let i = 0; i < 10; i++) {
+      await answer(h, ok);
+      await answer(h, (c) => c.result.reject(refused()));
+    }
+    expect(h.statuses.map((s) => [s.previous, s.status.state])).toEqual([['UNKNOWN', 'ONLINE']]);
+    expect(h.logs.filter((l) => l.level >= 30).map((l) => l.msg)).toEqual(['device online']);
+    expect(h.link.status()).toMatchObject({ state: 'ONLINE', lastError: null, lastErrorAt: null });
+    expect(h.transport.opens).toHaveLength(1);
   });
 
   it('stays OFFLINE through many backoff periods: one listener call and one warning', async () => {
@@ -69,7 +83,7 @@ describe('device link status', () => {
     h.jobs.last().result.resolve('ok');
     await flush();
     expect(out.value).toBe('ok');
-    expect(h.link.status()).toEqual({ state: 'ONLINE', lastReadingAt: first! + 1234 + 50, lastError: 'CommError: reset by peer' });
+    expect(h.link.status()).toEqual({ state: 'ONLINE', lastReadingAt: first! + 1234 + 50, lastError: 'CommError: reset by peer', lastErrorAt: first! + 1234 });
   });
 
   it('survives a listener that throws, and stops calling a listener after unsubscribe', async () => {

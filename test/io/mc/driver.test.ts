@@ -103,7 +103,28 @@ describe('MC driver failures', () => {
     expect(batch.quality[0]).toBe(Quality.GOOD);
     expect(batch.quality[50]).toBe(Quality.BAD_DEVICE);
     expect(batch.values[50]).toBeNaN();
-    expect(driver.status().state).toBe('ERROR');
+    // The PLC answered: a refused address is a per-tag error, the device stays ONLINE (issue 12).
+    expect(driver.status()).toMatchObject({ state: 'ONLINE', lastError: null });
+    expect(plan.refusedTags?.()).toMatchObject([{ tag: { address: 'W1FFF' }, error: 'C056 ADDRESS_OUT_OF_RANGE' }]);
+  });
+
+  it('takes a refused word out of a shared random read: the others read good, from the next poll on in one request (issue 12)', async () => {
+    const sim = await simulator({ faults: { refuse: [{ device: 'D', start: 10000 }] } });
+    for (let i = 0; i < 10; i++) sim.memory.setWord(`D${i}`, 100 + i);
+    sim.memory.setWord('W10', 7);
+    const driver = driverFor(sim, {});
+    const tags = [...Array.from({ length: 10 }, (_, i) => tag(`D${i}`, 'int16')), tag('D20000', 'int16'), tag('W10', 'uint16')];
+    const plan = driver.plan(tags) as McReadPlan;
+    const first = await driver.read(plan);
+    expect([...first.values.slice(0, 10)]).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
+    expect(first.values[11]).toBe(7);
+    expect(first.quality[10]).toBe(Quality.BAD_DEVICE);
+    const before = sim.stats.requests;
+    const second = await driver.read(plan);
+    expect(sim.stats.requests - before).toBe(plan.requestCount);
+    expect([...second.quality]).toEqual([...Array<number>(10).fill(Quality.GOOD), Quality.BAD_DEVICE, Quality.GOOD]);
+    expect(driver.status()).toMatchObject({ state: 'ONLINE', lastError: null });
+    expect(plan.refusedTags?.().map((r) => [r.tag.address, r.error])).toEqual([['D20000', 'C056 ADDRESS_OUT_OF_RANGE']]);
   });
 
   it('rejects with McEndCodeError when every request fails', async () => {

@@ -66,6 +66,15 @@ describe('McEndCodeError', () => {
     expect(err).toBeInstanceOf(DeviceError);
     expect(err).toMatchObject({ code: 'MC_END_CODE', endCode: 0xc056, endCodeName: 'ADDRESS_OUT_OF_RANGE', name: 'McEndCodeError' });
     expect(err.message).toBe('PLC answered C056 ADDRESS_OUT_OF_RANGE (address out of range: beyond the last device number) to batch read words D12280-D12299 on plc1');
-    expect(new McEndCodeError(0x4031, 'x').endCodeName).toBe('END_CODE');
+    expect(new McEndCodeError(0x4a01, 'x').endCodeName).toBe('END_CODE');
+    expect(new McEndCodeError(0x4031, 'x').endCodeName).toBe('DEVICE_RANGE');
+  });
+
+  it('says which end codes refuse the addresses asked for (the plan isolates those tags) and which the request or route', () => {
+    for (const code of [0xc050, 0xc051, 0xc052, 0xc053, 0xc054, 0xc056, 0xc05b, 0xc061, 0x4030, 0x4031]) {
+      expect(new McEndCodeError(code, 'x').addressRefused, code.toString(16)).toBe(true);
+    }
+    for (const code of [0xc059, 0xc05c, 0xc05e, 0x4a01]) expect(new McEndCodeError(code, 'x').addressRefused, code.toString(16)).toBe(false);
+    expect(new McEndCodeError(0xc056, 'x').answer).toBe('C056 ADDRESS_OUT_OF_RANGE');
   });
 });

@@ -88,14 +88,14 @@ describe('Modbus driver against our simulator', () => {
     }
   });
 
-  it('reports a Modbus exception by code and name, and the device as ERROR', async () => {
+  it('reports a refused address by exception code and name; the device answered, so it stays ONLINE', async () => {
     const s = await sim({ tableSizes: { holding: 100 } });
     const d = driver(s);
     const err = await failureOf(d.read(d.plan([tag('HR150')])));
     expect(err).toBeInstanceOf(ModbusExceptionError);
     expect(err).toMatchObject({ exceptionCode: 2, exceptionName: 'ILLEGAL DATA ADDRESS', code: 'MODBUS_EXCEPTION' });
     expect((err as Error).message).toBe('exception 2 ILLEGAL DATA ADDRESS (FC03 unit 1 address 150 quantity 1)');
-    expect(d.status()).toMatchObject({ state: 'ERROR', lastError: expect.stringMatching(/ILLEGAL DATA ADDRESS/) });
+    expect(d.status()).toMatchObject({ state: 'ONLINE', lastError: null });
   });
 
   it('keeps the good blocks of a poll when one block gets an exception', async () => {
@@ -123,12 +123,16 @@ describe('Modbus driver against our simulator', () => {
     expect(s.requestCount() - before).toBe(2); // the refused merged read is not tried again
   });
 
-  it('does not split a read whose own address is bad', async () => {
+  it('parks a tag whose own address is bad: no request for it until its retry is due', async () => {
     const s = await sim({ holes: [{ table: 'holding', start: 5, count: 1 }] });
     const d = driver(s);
     const plan = d.plan([tag('HR5', 'int16')]);
     expect(await failureOf(d.read(plan))).toMatchObject({ exceptionCode: 2 });
-    expect(plan.requestCount).toBe(1);
+    expect(plan.requestCount).toBe(0);
+    const before = s.requestCount();
+    expect(await failureOf(d.read(plan))).toMatchObject({ exceptionCode: 2 });
+    expect(s.requestCount()).toBe(before);
+    expect(plan.refusedTags?.()).toMatchObject([{ tag: { address: 'HR5' }, error: 'exception 2 ILLEGAL DATA ADDRESS' }]);
   });
 
   it.each([

@@ -50,6 +50,12 @@ export function DeviceCard(props: DeviceCardProps) {
   const status = () => props.live?.status ?? props.config?.status ?? 'UNKNOWN';
   const lastReadingAt = () => props.live?.lastReadingAt ?? props.config?.lastReadingAt ?? null;
   const lastError = () => props.live?.lastError ?? props.config?.lastError ?? null;
+  const lastErrorAt = () => props.live?.lastErrorAt ?? props.config?.lastErrorAt ?? null;
+  // The server keeps the last error after a recovery as a diagnostic: on an ONLINE device it is
+  // history, shown with its age and muted, never as a current fault.
+  const errorIsPast = () => status() === 'ONLINE';
+  const tagErrors = () => props.live?.tagErrors ?? props.config?.tagErrors ?? 0;
+  const lastTagError = () => props.config?.lastTagError ?? null;
   const visible = createMemo(() => {
     const f = props.filter;
     const alarms = props.onlyAlarms;
@@ -80,7 +86,14 @@ export function DeviceCard(props: DeviceCardProps) {
           <span data-testid="last-reading">{formatAge(toMs(lastReadingAt()), props.now)}</span>
         </span>
       </header>
-      <Show when={lastError()}>{(e) => <div class="device-error error-text">Last error: {e()}</div>}</Show>
+      <Show when={lastError()}>
+        {(e) => (
+          <div class={errorIsPast() ? 'device-error device-error-past muted' : 'device-error error-text'} data-testid="device-error">
+            {errorIsPast() ? 'Last error' : 'Error'}
+            <Show when={lastErrorAt()}>{(at) => <span title={at()}> ({formatAge(toMs(at()), props.now)})</span>}</Show>: {e()}
+          </div>
+        )}
+      </Show>
       <div class="device-meta muted num">
         {formatCount(props.tags.length)} tags
         <Show when={props.alarms > 0}>
@@ -88,6 +101,12 @@ export function DeviceCard(props: DeviceCardProps) {
           <span class="warn-text">{formatCount(props.alarms)} in alarm or bad</span>
         </Show>
         <Show when={props.config && props.config.queueDepth > 0}> · queue {props.config?.queueDepth}</Show>
+        <Show when={tagErrors() > 0}>
+          {' · '}
+          <span class="warn-text" data-testid="tag-errors" title={lastTagError() ? `${lastTagError()!.tag} (${lastTagError()!.address}): ${lastTagError()!.error}` : ''}>
+            {formatCount(tagErrors())} refused {tagErrors() === 1 ? 'address' : 'addresses'}
+          </span>
+        </Show>
       </div>
       <Show when={props.tags.length > 0} fallback={<div class="empty">No readings yet: are this device's groups running?</div>}>
         <div class="tag-scroll" ref={scroller}>

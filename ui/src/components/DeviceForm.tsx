@@ -82,6 +82,7 @@ export function DeviceForm(props: DeviceFormProps) {
           <InputField form={form} name="retries" label="Retries" type="number" />
           <InputField form={form} name="retryDelayMs" label="Retry delay (ms)" type="number" />
           <InputField form={form} name="connectTimeoutMs" label="Connect timeout (ms)" type="number" />
+          <InputField form={form} name="refusedRetryMs" label="Retry refused addresses (ms)" type="number" placeholder="60000" />
         </div>
         <div class="form-actions">
           <button type="button" class="btn" onClick={() => props.onDone(false)}>

@@ -65,6 +65,22 @@ describe('GroupRow', () => {
     expect(container.querySelector('.group-cell .sub.error-text')?.textContent).toBe('timeout after 2000 ms');
   });
 
+  it('shows a lastError from before the last poll as history with its age, not as the current fault (issue 12)', () => {
+    const g = syntheticGroup(7);
+    const pollAt = Date.parse(g.lastPollAt!);
+    const { container, getByTestId } = renderRow({ ...g, state: 'polling', lastError: 'timeout after 2000 ms', lastErrorAt: new Date(pollAt - 60_000).toISOString() });
+    expect(container.querySelector('.group-cell .sub.error-text')).toBeNull();
+    expect(getByTestId('past-error').textContent).toBe(' · last error 1 min ago');
+    expect(getByTestId('past-error').getAttribute('title')).toBe('timeout after 2000 ms');
+  });
+
+  it('counts refused addresses on the device line, the reason in its tooltip', () => {
+    const lastTagError = { tag: 'w10000', address: 'HR10000', error: 'exception 2 ILLEGAL DATA ADDRESS', since: '2026-12-03T09:00:00Z' };
+    const { getByTestId } = renderRow({ ...syntheticGroup(1), tagErrors: 5, lastTagError });
+    expect(getByTestId('tag-errors').textContent).toBe('5 refused');
+    expect(getByTestId('tag-errors').getAttribute('title')).toBe('w10000 (HR10000): exception 2 ILLEGAL DATA ADDRESS');
+  });
+
   it('updates its cells in place when the status changes', () => {
     const [g, setG] = createSignal<GroupStatus>({ ...syntheticGroup(1), state: 'polling' });
     const { container } = render(() => (

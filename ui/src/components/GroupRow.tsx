@@ -24,6 +24,15 @@ export function GroupRow(props: GroupRowProps) {
   const handshake = () => props.group.mode === 'HANDSHAKE';
   const lastPoll = () => toMs(props.group.lastPollAt);
   const rate = () => props.group.successRate;
+  // The server keeps lastError after a recovery: older than the last poll, it is history (shown
+  // muted with its age on the device line), not the group's current fault.
+  const pastErrorAt = () => {
+    const at = toMs(props.group.lastErrorAt ?? null);
+    const poll = lastPoll();
+    return props.group.lastError !== null && at !== null && poll !== null && at < poll ? at : null;
+  };
+  const currentError = () => props.group.lastCrash ?? (pastErrorAt() === null ? props.group.lastError : null);
+  const tagErrors = () => props.group.tagErrors ?? 0;
   const rateTone = () => {
     const r = rate();
     if (r === null) return '';
@@ -34,10 +43,23 @@ export function GroupRow(props: GroupRowProps) {
       <td class="group-cell">
         <div class="group-name">{props.group.name}</div>
         <Show
-          when={props.group.lastError ?? props.group.lastCrash}
+          when={currentError()}
           fallback={
             <div class="sub muted">
               {props.group.device} · {props.group.tagCount} tags · {props.group.requestsPerPoll} req/poll
+              <Show when={tagErrors() > 0}>
+                {' · '}
+                <span class="warn-text" data-testid="tag-errors" title={props.group.lastTagError ? `${props.group.lastTagError.tag} (${props.group.lastTagError.address}): ${props.group.lastTagError.error}` : ''}>
+                  {formatCount(tagErrors())} refused
+                </span>
+              </Show>
+              <Show when={pastErrorAt()}>
+                {(at) => (
+                  <span data-testid="past-error" title={props.group.lastError ?? ''}>
+                    {' · '}last error {formatAge(at(), props.now)}
+                  </span>
+                )}
+              </Show>
             </div>
           }
         >

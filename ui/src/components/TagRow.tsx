@@ -29,7 +29,7 @@ export function TagRow(props: TagRowProps) {
         {formatValue(props.reading.value, props.reading.unit, props.info?.type)}
       </td>
       <td>
-        <Show when={cls() !== 'bad-quality'} fallback={<span class="level-tag bad-quality">{QUALITY_TEXT[props.reading.quality]}</span>}>
+        <Show when={cls() !== 'bad-quality'} fallback={<span class="level-tag bad-quality" title={props.reading.error ?? undefined}>{QUALITY_TEXT[props.reading.quality]}</span>}>
           <span class={`level-tag ${cls()}`}>{LEVEL_TEXT[cls()]}</span>
         </Show>
       </td>

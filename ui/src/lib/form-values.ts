@@ -52,6 +52,8 @@ export function deviceValues(d?: DeviceView): FormValues {
     timeoutMs: s(d?.timeoutMs ?? 2_000),
     retries: s(d?.retries ?? 3),
     retryDelayMs: s(d?.retryDelayMs ?? 200),
+    // Empty: the collector's default (60 s).
+    refusedRetryMs: s(d?.refusedRetryMs),
     enabled: d?.enabled ?? true,
   };
 }
@@ -77,6 +79,7 @@ export function deviceBody(v: FormValues): Record<string, unknown> {
     timeoutMs: num(v.timeoutMs),
     retries: num(v.retries),
     retryDelayMs: num(v.retryDelayMs),
+    refusedRetryMs: num(v.refusedRetryMs),
     enabled: v.enabled === true,
   });
 }

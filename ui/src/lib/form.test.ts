@@ -16,6 +16,9 @@ describe('form values', () => {
     const body = deviceBody(deviceValues(view));
     const { status: _s, lastReadingAt: _l, lastError: _e, queueDepth: _q, groups: _g, ...config } = view;
     expect(deviceSchema.parse(body)).toEqual(deviceSchema.parse(config));
+    // The retry period of refused addresses round-trips too (a PUT from the panel must not drop it).
+    expect(deviceBody(deviceValues({ ...view, refusedRetryMs: 5000 })).refusedRetryMs).toBe(5000);
+    expect('refusedRetryMs' in deviceBody(deviceValues(view))).toBe(false);
   });
 
   it('round-trips a group’s own fields, with nulls for what is not set', () => {

@@ -23,7 +23,22 @@ const KNOWN: ReadonlyMap<number, EndCodeInfo> = new Map([
   [0xc05c, { name: 'WRONG_REQUEST_CONTENT', description: 'wrong request content: device, unit or values' }],
   [0xc05e, { name: 'MONITORING_TIMER_EXPIRED', description: 'monitoring timer expired: the route to the target station timed out' }],
   [0xc061, { name: 'LENGTH_MISMATCH', description: 'request data length does not match the content' }],
+  [0x4030, { name: 'DEVICE_REJECTED', description: 'the CPU rejected the specified device' }],
+  [0x4031, { name: 'DEVICE_RANGE', description: 'the specified range is outside the device range the CPU has allocated' }],
 ]);
+
+/**
+ * End codes that refuse the devices or the size asked for rather than the module or the route:
+ * a smaller read, or one without the offending tag, can succeed (SLMP reference end codes;
+ * Panasonic FP7 MC manual, "exit codes": 4031 start + points beyond the range, C056 start out of
+ * range, C05B device code out of range). C051-C054 (too many points) are here too: a module whose
+ * limits are below the planner's takes the halves.
+ */
+const ADDRESS_CLASS: ReadonlySet<number> = new Set([0xc050, 0xc051, 0xc052, 0xc053, 0xc054, 0xc056, 0xc05b, 0xc061, 0x4030, 0x4031]);
+
+export function isAddressClassEndCode(endCode: number): boolean {
+  return ADDRESS_CLASS.has(endCode);
+}
 
 export function endCodeInfo(endCode: number): EndCodeInfo {
   return KNOWN.get(endCode) ?? { name: 'END_CODE', description: `PLC end code ${hex4(endCode)}` };
@@ -42,7 +57,10 @@ export class McEndCodeError extends DeviceError {
   readonly request: string;
   constructor(endCode: number, request: string) {
     const info = endCodeInfo(endCode);
-    super('MC_END_CODE', `PLC answered ${hex4(endCode)} ${info.name} (${info.description}) to ${request}`);
+    super('MC_END_CODE', `PLC answered ${hex4(endCode)} ${info.name} (${info.description}) to ${request}`, {
+      addressRefused: isAddressClassEndCode(endCode),
+      answer: `${hex4(endCode)} ${info.name}`,
+    });
     this.name = 'McEndCodeError';
     this.endCode = endCode;
     this.endCodeName = info.name;

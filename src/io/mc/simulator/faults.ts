@@ -35,6 +35,19 @@ export interface McFaults {
   duplicateReplies: boolean;
   /** UDP: send replies from another local port than the one the request went to (a stranger's datagram). */
   replyFromOtherPort: boolean;
+  /**
+   * Device ranges the module refuses with C056 (address out of range), switchable at run time: a
+   * CPU whose device allocation ends below what a tag asks for (`[{ device: 'D', start: 10000 }]`).
+   * Any read or write touching a refused point is refused as a whole, as a real CPU does.
+   */
+  refuse: readonly McRefusal[];
+}
+
+/** Points `start` .. `start + count - 1` of one device (all from `start` when count is absent). */
+export interface McRefusal {
+  readonly device: string;
+  readonly start: number;
+  readonly count?: number | undefined;
 }
 
 export const DEFAULT_FAULTS: Readonly<McFaults> = {
@@ -51,4 +64,5 @@ export const DEFAULT_FAULTS: Readonly<McFaults> = {
   dropRequests: 0,
   duplicateReplies: false,
   replyFromOtherPort: false,
+  refuse: [],
 };

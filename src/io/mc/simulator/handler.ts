@@ -1,7 +1,9 @@
 import { McWire, type Encoding } from '../codec/wire.js';
 import { createFieldReader, createFieldWriter, FieldError, type FieldReader, type FieldWriter } from '../codec/fields.js';
 import type { McSeries } from '../devices.js';
+import type { DeviceInfo } from '../devices.js';
 import type { McLimits } from '../limits.js';
+import type { McRefusal } from './faults.js';
 import type { McMemory } from './memory.js';
 
 /**
@@ -26,6 +28,8 @@ export interface HandlerContext {
   readonly series: McSeries;
   readonly encoding: Encoding;
   readonly limits: McLimits;
+  /** Ranges refused at run time (McFaults.refuse). */
+  readonly faults?: { readonly refuse: readonly McRefusal[] } | undefined;
 }
 
 export interface HandlerResult {
@@ -85,13 +89,13 @@ function batchRead(reader: FieldReader, out: FieldWriter, ctx: HandlerContext, e
   if (bitUnits) {
     if (info.kind !== 'bit') throw new EndCode(SimEndCode.WRONG_REQUEST_CONTENT);
     if (points < 1 || points > ctx.limits.bits) throw new EndCode(SimEndCode.TOO_MANY_BIT_POINTS);
-    if (!ctx.memory.fitsBits(info, number, points)) throw new EndCode(SimEndCode.ADDRESS_OUT_OF_RANGE);
+    if (!fitsBits(ctx, info, number, points)) throw new EndCode(SimEndCode.ADDRESS_OUT_OF_RANGE);
     out.bits(ctx.memory.readBitUnits(info, number, points));
     return;
   }
   if (!info.wordAccess) throw new EndCode(SimEndCode.WRONG_REQUEST_CONTENT);
   if (points < 1 || points > ctx.limits.words) throw new EndCode(SimEndCode.TOO_MANY_WORD_POINTS);
-  if (!ctx.memory.fitsWords(info, number, points)) throw new EndCode(SimEndCode.ADDRESS_OUT_OF_RANGE);
+  if (!fitsWords(ctx, info, number, points)) throw new EndCode(SimEndCode.ADDRESS_OUT_OF_RANGE);
   for (const word of ctx.memory.readWordUnits(info, number, points)) out.u16(word);
 }
 
@@ -102,7 +106,7 @@ function batchWrite(reader: FieldReader, ctx: HandlerContext, extended: boolean,
     if (info.kind !== 'bit') throw new EndCode(SimEndCode.WRONG_REQUEST_CONTENT);
     if (points < 1 || points > ctx.limits.bits) throw new EndCode(SimEndCode.TOO_MANY_BIT_POINTS);
     const values = reader.bits(points);
-    if (!ctx.memory.fitsBits(info, number, points)) throw new EndCode(SimEndCode.ADDRESS_OUT_OF_RANGE);
+    if (!fitsBits(ctx, info, number, points)) throw new EndCode(SimEndCode.ADDRESS_OUT_OF_RANGE);
     ctx.memory.writeBitUnits(info, number, values);
     return;
   }
@@ -110,7 +114,7 @@ function batchWrite(reader: FieldReader, ctx: HandlerContext, extended: boolean,
   if (points < 1 || points > ctx.limits.words) throw new EndCode(SimEndCode.TOO_MANY_WORD_POINTS);
   const values = new Uint16Array(points);
   for (let k = 0; k < points; k++) values[k] = reader.u16();
-  if (!ctx.memory.fitsWords(info, number, points)) throw new EndCode(SimEndCode.ADDRESS_OUT_OF_RANGE);
+  if (!fitsWords(ctx, info, number, points)) throw new EndCode(SimEndCode.ADDRESS_OUT_OF_RANGE);
   ctx.memory.writeWordUnits(info, number, values);
 }
 
@@ -123,7 +127,7 @@ function randomRead(reader: FieldReader, out: FieldWriter, ctx: HandlerContext, 
   specs.forEach(({ info, number }, k) => {
     const words = k < wordPoints ? 1 : 2;
     if (!info.wordAccess) throw new EndCode(SimEndCode.WRONG_REQUEST_CONTENT);
-    if (!ctx.memory.fitsWords(info, number, words)) throw new EndCode(SimEndCode.ADDRESS_OUT_OF_RANGE);
+    if (!fitsWords(ctx, info, number, words)) throw new EndCode(SimEndCode.ADDRESS_OUT_OF_RANGE);
   });
   specs.forEach(({ info, number }, k) => {
     if (k < wordPoints) {
@@ -133,4 +137,18 @@ function randomRead(reader: FieldReader, out: FieldWriter, ctx: HandlerContext, 
       out.u32(high! * 0x10000 + low!);
     }
   });
+}
+
+/** The range exists in memory and no refusal covers any of its points (`span` points from `head`). */
+function allowed(ctx: HandlerContext, info: DeviceInfo, head: number, span: number): boolean {
+  const refuse = ctx.faults?.refuse ?? [];
+  return !refuse.some((r) => r.device === info.name && head < r.start + (r.count ?? Number.POSITIVE_INFINITY) && r.start < head + span);
+}
+
+function fitsWords(ctx: HandlerContext, info: DeviceInfo, head: number, count: number): boolean {
+  return ctx.memory.fitsWords(info, head, count) && allowed(ctx, info, head, info.kind === 'word' ? count : count * 16);
+}
+
+function fitsBits(ctx: HandlerContext, info: DeviceInfo, head: number, count: number): boolean {
+  return ctx.memory.fitsBits(info, head, count) && allowed(ctx, info, head, count);
 }

@@ -84,7 +84,7 @@ export async function startMcSimulator(options: McSimulatorOptions = {}): Promis
 }
 
 export { McMemory, DEFAULT_DEVICE_SIZES, type ValueOptions } from './memory.js';
-export { DEFAULT_FAULTS, type McFaults } from './faults.js';
+export { DEFAULT_FAULTS, type McFaults, type McRefusal } from './faults.js';
 export type { MotionSpec, MotionController, MotionValueType } from './motion.js';
 export { handleRequest, SimEndCode } from './handler.js';
 export { handle1eRequest, Sim1eCode } from './handler-1e.js';

@@ -1,3 +1,5 @@
+import type { Hole } from './pdu.js';
+
 /**
  * Fault switches of the Modbus simulator, flipped at run time by tests and the demo, so every
  * way a real device misbehaves on a plant network can be reproduced over loopback.
@@ -17,6 +19,12 @@ export interface FaultSettings {
   readonly resetMidResponse: boolean;
   /** Every request is answered with this exception code (e.g. 4, 6, 11), or null. */
   readonly exception: number | null;
+  /**
+   * Ranges answered with exception 02 (illegal data address) from now on, like the construction-time
+   * `holes` but switchable at run time: a device whose register map ends at HR9999 is
+   * `[{ table: 'holding', start: 10000, count: 55536 }]`.
+   */
+  readonly refuse: readonly Hole[];
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -27,6 +35,7 @@ export const NO_FAULTS: FaultSettings = {
   splitBytes: 0,
   resetMidResponse: false,
   exception: null,
+  refuse: [],
 };
 
 export class ModbusFaults {

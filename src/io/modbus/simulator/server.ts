@@ -79,6 +79,9 @@ export async function startModbusSimulator(options: ModbusSimulatorOptions = {})
       timers.add(timer);
     });
 
+  const holes = options.holes ?? [];
+  const refusedRanges = (): readonly Hole[] => (faults.current.refuse.length === 0 ? holes : [...holes, ...faults.current.refuse]);
+
   async function send(socket: Socket, frame: Buffer): Promise<void> {
     const settings = faults.current;
     if (settings.resetMidResponse) {
@@ -111,7 +114,7 @@ export async function startModbusSimulator(options: ModbusSimulatorOptions = {})
     } else {
       const forced = faults.current.exception;
       // The reply is computed now and sent after the delay: a late reply carries old values.
-      reply = forced !== null ? exceptionPdu(fc, forced) : handlePdu(pdu, memory, sizes, options.holes);
+      reply = forced !== null ? exceptionPdu(fc, forced) : handlePdu(pdu, memory, sizes, refusedRanges());
     }
     const delay = faults.takeDelay();
     if (delay > 0) await wait(delay);

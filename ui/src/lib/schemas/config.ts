@@ -3,7 +3,7 @@ import { z } from 'zod';
 // here fails exactly where the server would fail it. Pure zod, no I/O: safe to bundle.
 import { deviceSchema, groupSchema, MAX_INTERVAL_MS, MIN_INTERVAL_MS, PROTOCOLS, tagSchema } from '../../../../src/io/config/schema.js';
 import { DATA_TYPES } from '../../../../src/io/types.js';
-import { deviceStateSchema, groupStatusSchema } from './status.js';
+import { deviceStateSchema, groupStatusSchema, tagErrorsShape } from './status.js';
 
 export { deviceSchema, groupSchema, tagSchema, PROTOCOLS, DATA_TYPES, MIN_INTERVAL_MS, MAX_INTERVAL_MS };
 
@@ -18,6 +18,9 @@ export const deviceViewSchema = deviceSchema
     status: deviceStateSchema,
     lastReadingAt: z.string().nullable(),
     lastError: z.string().nullable(),
+    /** ISO time of lastError: before lastReadingAt it is from before a recovery, not current. */
+    lastErrorAt: z.string().nullable().optional(),
+    ...tagErrorsShape,
     queueDepth: z.number().int(),
     groups: z.array(z.string()),
   })

@@ -23,6 +23,20 @@ export const groupCountersSchema = z.object({
   triggersIgnored: z.number().int(),
 });
 
+/** A tag whose address the device refuses (src/io/refused-tags.ts). */
+export const tagErrorSchema = z.object({ tag: z.string(), address: z.string(), error: z.string(), since: z.string() });
+export type TagError = z.output<typeof tagErrorSchema>;
+
+/**
+ * Fields added with issue 12 (refused addresses, the time of a last error): optional here, so a
+ * panel talking to an older server still parses its payloads.
+ */
+export const tagErrorsShape = {
+  /** Tags whose address the device refuses; the device itself stays ONLINE. */
+  tagErrors: z.number().int().optional(),
+  lastTagError: tagErrorSchema.nullable().optional(),
+};
+
 export const groupStatusSchema = z.object({
   name: z.string(),
   device: z.string(),
@@ -38,7 +52,11 @@ export const groupStatusSchema = z.object({
   /** ISO time the last poll started. */
   lastPollAt: z.string().nullable(),
   lastDurationMs: z.number().nullable(),
+  /** The last failed poll's error; it stays after a recovery: read it with lastErrorAt. */
   lastError: z.string().nullable(),
+  /** ISO time of the poll that failed with lastError. */
+  lastErrorAt: z.string().nullable().optional(),
+  ...tagErrorsShape,
   /** 0..1, null before the first poll. */
   successRate: z.number().nullable(),
   deviceStatus: z
@@ -47,6 +65,8 @@ export const groupStatusSchema = z.object({
       /** Epoch ms. */
       lastReadingAt: z.number().nullable(),
       lastError: z.string().nullable(),
+      /** Epoch ms of lastError. */
+      lastErrorAt: z.number().nullable().optional(),
     })
     .nullable(),
 });
@@ -101,6 +121,8 @@ export const latestReadingSchema = z.object({
   level: alarmLevelSchema.nullable(),
   quality: qualitySchema,
   timestamp: z.string(),
+  /** Only on a tag whose address the device refuses: its answer ("C056 ADDRESS_OUT_OF_RANGE"). */
+  error: z.string().optional(),
 });
 export type LatestReading = z.output<typeof latestReadingSchema>;
 

@@ -10,7 +10,17 @@ export const groupRemovedSchema = z.object({ name: z.string() });
 /** /api/devices/stream: `snapshot` on connect, then `batch` every server.devicesStreamIntervalMs. */
 export const devicesPayloadSchema = z.object({
   at: z.string(),
-  devices: z.array(z.object({ name: z.string(), status: deviceStateSchema, lastReadingAt: z.string().nullable(), lastError: z.string().nullable() })),
+  devices: z.array(
+    z.object({
+      name: z.string(),
+      status: deviceStateSchema,
+      lastReadingAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+      /** ISO time of lastError (optional: older servers do not send it). */
+      lastErrorAt: z.string().nullable().optional(),
+      tagErrors: z.number().int().optional(),
+    }),
+  ),
   readings: z.array(latestReadingSchema),
 });
 export type DevicesPayload = z.output<typeof devicesPayloadSchema>;
