@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../io/config/config-error.js';
+import { errorMessage } from '../io/errors.js';
 import { VERSION } from '../version.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
@@ -114,7 +115,8 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
       io.err(`jsscada: ${err.message}\n\n${COMMAND_HELP[err.command] ?? HELP}`);
       return 2;
     }
-    io.err(`jsscada: ${(err as Error).message ?? String(err)}`);
+    // One line whatever was thrown (a plain object used to print "[object Object]").
+    io.err(`jsscada: ${errorMessage(err).replace(/\s*\n\s*/g, ' ')}`);
     return 1;
   }
 }

@@ -2,7 +2,9 @@ import { Piscina } from 'piscina';
 import type { PlantConfig } from '../../config/schema.js';
 import type { ImportSummary } from '../../config/store-sql.js';
 import type { RowBatch, Sink, WriteResult } from '../rows.js';
-import type { WriterData, WriterTask } from './worker.js';
+import type { WorkerFailure, WriterData, WriterTask } from './worker.js';
+import { errorMessage } from '../../errors.js';
+import { SinkError } from '../delivery/sink-error.js';
 import { workerFile } from '../../../worker-file.js';
 
 /**
@@ -27,9 +29,13 @@ export class SqliteSink implements Sink {
     });
   }
 
-  private run<T>(task: WriterTask): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('SQLite sink is closed'));
-    return this.pool.run(task) as Promise<T>;
+  private async run<T>(task: WriterTask): Promise<T> {
+    if (this.closed) throw new SinkError('SINK_CLOSED', 'SQLite sink is closed', false);
+    try {
+      return (await this.pool.run(task)) as T;
+    } catch (err) {
+      throw sqliteSinkError(err, this.path);
+    }
   }
 
   /** Open the file and apply the schema (any task does; this one says so by name). */
@@ -64,4 +70,16 @@ export class SqliteSink implements Sink {
     this.closed = true;
     await this.pool.destroy();
   }
+}
+
+/**
+ * A task's failure as a SinkError naming the file and SQLite's code (SQLITE_FULL,
+ * SQLITE_READONLY, SQLITE_NOTADB, ...). Busy/locked is the one "try again soon" case; every
+ * failure stays retryable for Delivery, which spools and probes rather than give rows up.
+ */
+function sqliteSinkError(err: unknown, path: string): SinkError {
+  const failure = err as Partial<WorkerFailure> | null;
+  const code = typeof failure?.code === 'string' ? failure.code : null;
+  const busy = code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code?.startsWith('SQLITE_BUSY_') === true;
+  return new SinkError(busy ? 'SINK_BUSY' : 'SINK_UNKNOWN', `${errorMessage(err)} (${path})`, true, code, { cause: err });
 }

@@ -5,6 +5,7 @@ import { deleteOlderThan, TagDataInserter } from './insert.js';
 import { writePlant, type ImportSummary } from '../../config/store-sql.js';
 import type { PlantConfig } from '../../config/schema.js';
 import type { RowBatch, WriteResult } from '../rows.js';
+import { errorMessage } from '../../errors.js';
 
 /**
  * The ONE thread that writes the SQLite file (SQLite allows one writer at a time): value
@@ -38,7 +39,26 @@ function connection(): { db: Db; inserter: TagDataInserter } {
   return { db, inserter };
 }
 
+/**
+ * What a failed task rejects with. A thrown SqliteError cannot cross the thread as is: it is an
+ * Error by prototype only, so structured clone copies its own enumerable fields, and its message
+ * is not one of them (the caller got `{ code: 'SQLITE_FULL' }`, shown as "[object Object]").
+ */
+export interface WorkerFailure {
+  readonly message: string;
+  readonly code: string | null;
+}
+
 export default function run(task: WriterTask): WriteResult | ImportSummary | number | null {
+  try {
+    return runTask(task);
+  } catch (err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    throw { message: errorMessage(err), code: typeof code === 'string' ? code : null } satisfies WorkerFailure;
+  }
+}
+
+function runTask(task: WriterTask): WriteResult | ImportSummary | number | null {
   switch (task.op) {
     case 'insert': {
       const started = performance.now();
