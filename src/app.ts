@@ -86,7 +86,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
       logger.info({ file: options.configFile, dbPath }, 'the store already holds a configuration (the store of record); the file was checked but not imported: use `jsscada import FILE` to apply it');
     }
     const stored = readPlant(reader);
-    const delivery = await createDelivery(stored.plant.sink, sqlite, dataDir, { clock, logger });
+    const delivery = await createDelivery(stored.plant.sink, sqlite, dataDir, { clock, logger }, { maxBytes: stored.plant.collector.spoolMaxBytes });
     await delivery.start();
     started.delivery = delivery;
 

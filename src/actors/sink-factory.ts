@@ -6,14 +6,14 @@ import type { StoredPlant } from '../io/config/store-sql.js';
 import { Delivery } from '../io/sink/delivery/delivery.js';
 import type { Sink, TagInfo } from '../io/sink/rows.js';
 import type { SqliteSink } from '../io/sink/sqlite/sqlite-sink.js';
-import { Spool } from '../io/sink/spool/spool.js';
+import { Spool, type SpoolOptions } from '../io/sink/spool/spool.js';
 
 /**
  * The sink the buffer writes to: Delivery (retries, CSV spool under DIR/spool, replay) around
  * the configured database. SQLite's writer thread is both the config store's writer and, with
  * `kind: sqlite`, the value sink.
  */
-export async function createDelivery(config: SinkConfig, sqlite: SqliteSink, dataDir: string, deps: { clock: Clock; logger: Logger }): Promise<Delivery> {
+export async function createDelivery(config: SinkConfig, sqlite: SqliteSink, dataDir: string, deps: { clock: Clock; logger: Logger }, spool: SpoolOptions = {}): Promise<Delivery> {
   const rejectsPath = join(dataDir, 'rejects', `${config.kind}.jsonl`);
   let inner: Sink;
   switch (config.kind) {
@@ -32,7 +32,7 @@ export async function createDelivery(config: SinkConfig, sqlite: SqliteSink, dat
       break;
     }
   }
-  return new Delivery(inner, new Spool(join(dataDir, 'spool'), deps), { clock: deps.clock, logger: deps.logger.child({ sink: config.kind }) });
+  return new Delivery(inner, new Spool(join(dataDir, 'spool'), deps, spool), { clock: deps.clock, logger: deps.logger.child({ sink: config.kind }) });
 }
 
 /** Names for the networked sinks' dimension table (rows carry only tag ids). */
