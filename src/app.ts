@@ -100,6 +100,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
       history: new HistoryReader(reader),
       inspection,
       version: VERSION,
+      delivery,
     };
     logger.info({ groups: stored.plant.groups.length, devices: stored.plant.devices.length, dbPath, sink: stored.plant.sink.kind }, 'collector started');
 
