@@ -116,7 +116,8 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
       return 2;
     }
     // One line whatever was thrown (a plain object used to print "[object Object]").
-    io.err(`jsscada: ${errorMessage(err).replace(/\s*\n\s*/g, ' ')}`);
+    const text = errorMessage(err).replace(/\s*\n\s*/g, ' ');
+    io.err(`jsscada: ${text}${/SQLITE_FULL|ENOSPC/.test(text) ? `: the disk under ${dataDir} is full; free some space and start again` : ''}`);
     return 1;
   }
 }

@@ -99,13 +99,14 @@ export class Delivery implements Sink {
   }
 
   /**
-   * Circuit open: the batch goes to the spool, except one live batch per probe interval that
-   * tries the sink first. That attempt is the probe for sinks without probe() (SQLite), which
-   * the replay may not do for them: it would have to seal the open spool file to read it.
+   * Circuit open: the batch goes to the spool. A sink without probe() (SQLite) gets one live
+   * batch per probe interval first: that attempt is its probe, which the replay cannot do for
+   * it without sealing the open spool file (a new file every interval). Sinks with probe()
+   * (PostgreSQL, Oracle) are probed by the replay timer and never wait on a live attempt.
    */
   private async halfOpen(batch: RowBatch): Promise<DeliveryWriteResult> {
     const started = this.deps.clock.now();
-    if (this.replaying || started - this.lastTry < this.o.probeIntervalMs) return this.toSpool(batch, started);
+    if (this.sink.probe || this.replaying || started - this.lastTry < this.o.probeIntervalMs) return this.toSpool(batch, started);
     this.lastTry = started;
     try {
       const result = await this.sink.write(batch);
