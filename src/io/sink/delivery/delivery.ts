@@ -37,6 +37,8 @@ export class Delivery implements Sink {
   readonly kind: string;
   private health: SinkHealth = 'unknown';
   private lastError: { message: string; at: number } | null = null;
+  /** The sink's own last failure, kept apart so that a spool failure does not hide it. */
+  private sinkError: string | null = null;
   private readonly stats: WriteStats;
   private readonly n = { rowsWritten: 0, rowsInserted: 0, retries: 0, spooledRows: 0, spooledBatches: 0, replayedRows: 0, rejectedRows: 0, spoolFailures: 0, quarantined: 0 };
   private replaying: Promise<void> | null = null;
@@ -140,7 +142,7 @@ export class Delivery implements Sink {
       await this.spool.append(batch);
     } catch (err) {
       this.n.spoolFailures++;
-      this.noteError(err);
+      this.noteSpoolError(err);
       this.health = 'down';
       this.deps.logger.error({ err, rows: batch.length, dir: this.spool.dir }, 'the sink is down AND the spool failed: the buffer keeps the batch');
       throw new SinkError('SPOOL_FAILED', `sink down and spool failed: ${errorText(err)}`, true, null, { cause: err });
@@ -250,7 +252,15 @@ export class Delivery implements Sink {
   }
 
   private noteError(err: unknown): void {
-    this.lastError = { message: errorText(err), at: this.deps.clock.now() };
+    const message = errorText(err);
+    this.sinkError = message;
+    this.lastError = { message, at: this.deps.clock.now() };
+  }
+
+  /** Both reasons: why the sink would not take the batch, and why the spool would not either. */
+  private noteSpoolError(err: unknown): void {
+    const spool = `the spool cannot write: ${errorText(err)}`;
+    this.lastError = { message: this.sinkError ? `${this.sinkError}; and ${spool}` : spool, at: this.deps.clock.now() };
   }
 
   metrics(): DeliveryMetrics {
