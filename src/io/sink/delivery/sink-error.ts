@@ -59,6 +59,6 @@ export function isRetryable(err: unknown): boolean {
 }
 
 export function errorText(err: unknown): string {
-  if (err instanceof SinkError) return err.driverCode ? `${err.code} (${err.driverCode}): ${err.message}` : `${err.code}: ${err.message}`;
+  if (err instanceof SinkError) return err.driverCode && !err.message.includes(err.driverCode) ? `${err.code} (${err.driverCode}): ${err.message}` : `${err.code}: ${err.message}`;
   return errorMessage(err);
 }

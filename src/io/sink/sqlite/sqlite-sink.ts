@@ -81,5 +81,6 @@ function sqliteSinkError(err: unknown, path: string): SinkError {
   const failure = err as Partial<WorkerFailure> | null;
   const code = typeof failure?.code === 'string' ? failure.code : null;
   const busy = code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code?.startsWith('SQLITE_BUSY_') === true;
-  return new SinkError(busy ? 'SINK_BUSY' : 'SINK_UNKNOWN', `${errorMessage(err)} (${path})`, true, code, { cause: err });
+  const message = typeof failure?.message === 'string' && failure.message !== '' ? failure.message : errorMessage(err);
+  return new SinkError(busy ? 'SINK_BUSY' : 'SINK_UNKNOWN', `${message} (${code && !message.includes(code) ? `${code}, ` : ''}${path})`, true, code, { cause: err });
 }
