@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpApp } from '../../src/http/app.js';
-import { makeApp, startPlant, until, type TestPlant } from './helpers.js';
+import { createHttpApp, type HttpApp } from '../../src/http/app.js';
+import type { DeliveryMetrics } from '../../src/io/sink/delivery/metrics.js';
+import { silentLogger } from '../../src/log.js';
+import { makeApp, serverConfig, startPlant, TOKEN, until, type TestPlant } from './helpers.js';
 
 /**
  * Issue 12, finding 4: "With the sink down and rows spooling, /ready says ready; /metrics has
@@ -81,4 +83,26 @@ describe('/ready and /metrics while the sink is down (issue 12, finding 4)', () 
     expect(sample(after, 'jsscada_spool_replayed_rows_total{sink="sqlite"}')).toBeGreaterThanOrEqual(spooled);
     expect(sample(after, 'jsscada_spool_rows{sink="sqlite"}')).toBe(0);
   }, 60_000);
+});
+
+describe('/ready by delivery state', () => {
+  const base = (): DeliveryMetrics => ({ ...plant.running.delivery.metrics() });
+  const appWith = (metrics: DeliveryMetrics): HttpApp =>
+    createHttpApp({ ...plant.running.services, delivery: { metrics: () => metrics } }, { token: TOKEN, logger: silentLogger(), server: serverConfig(), panelDir: null });
+
+  it('says that rows wait in the buffer when the spool cannot write either (disk full)', async () => {
+    const app = appWith({ ...base(), health: 'down', spoolFailures: 3, spoolRows: 0, spoolPending: { files: 0, bytes: 0 }, lastError: { message: 'SINK_UNKNOWN (SQLITE_FULL): database or disk is full; and the spool cannot write: ENOSPC: no space left on device', at: 0 } });
+    const res = await app.request('/ready');
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('SINK_DOWN');
+    expect(body.error.message).toMatch(/SQLITE_FULL.*ENOSPC.*0 rows in the spool.*rows wait in the buffer/);
+    app.close();
+  });
+
+  it('is ready while the sink is back and the spool replays (degraded: the spool shrinks)', async () => {
+    const app = appWith({ ...base(), health: 'degraded', spoolRows: 5_000, spoolPending: { files: 2, bytes: 99_000 } });
+    expect((await app.request('/ready')).status).toBe(200);
+    app.close();
+  });
 });
