@@ -105,7 +105,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     const catalog = new TagCatalog();
     catalog.setKnown(readAllTagRefs(reader));
     catalog.update(tagRefs(stored));
-    const { delivery, central } = await createDelivery(stored.plant.sink, sqlite, dataDir, identity, catalog, { clock, logger, oracleDriver: options.oracleDriver });
+    const { delivery, central } = await createDelivery(stored.plant.sink, sqlite, dataDir, identity, catalog, { clock, logger, oracleDriver: options.oracleDriver }, { maxBytes: stored.plant.collector.spoolMaxBytes });
     started.delivery = delivery;
     // The name is claimed before anything polls: a second collector with this name (or a schema
     // this release cannot write) stops the start here, with the reason. A database that is
@@ -128,6 +128,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
       collectorName: identity.name,
       inspection,
       version: VERSION,
+      delivery,
     };
     logger.info({ collector: identity.name, groups: stored.plant.groups.length, devices: stored.plant.devices.length, dbPath, sink: stored.plant.sink.kind, target: central.store.target }, 'collector started');
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { errorMessage } from './io/errors.js';
 
 export type { Logger } from 'pino';
 
@@ -10,12 +11,102 @@ export interface LogOptions {
   readonly level?: string | undefined;
   /** Pretty print to stdout (on a TTY); JSON lines otherwise. */
   readonly pretty?: boolean | undefined;
+  /** Where lines go once the log destination failed (default: process.stderr). */
+  readonly fallback?: { write(line: string): unknown } | undefined;
+}
+
+/**
+ * `err` as pino's own serializer has it for Errors; anything else thrown (a plain object, a
+ * string, undefined) gets a readable `message` instead of passing through as is.
+ */
+export const logSerializers = {
+  err(err: unknown): unknown {
+    if (err instanceof Error) {
+      const out = pino.stdSerializers.err(err);
+      return out.message ? out : { ...out, message: errorMessage(err) };
+    }
+    return { type: err === null ? 'null' : typeof err, message: errorMessage(err), ...(err !== null && typeof err === 'object' ? { value: err } : {}) };
+  },
+};
+
+/** What logging lost: lines that did not reach the log file (the destination failed). */
+export interface LogStats {
+  /** Lines written to the fallback (stderr) instead of the log file and stdout. */
+  droppedLines: number;
+  /** Why the destination failed, or null while it works. */
+  failure: string | null;
+}
+
+// One process, one log destination: the figures are process-wide, as the log file is.
+const stats: LogStats = { droppedLines: 0, failure: null };
+
+export function logStats(): Readonly<LogStats> {
+  return { ...stats };
+}
+
+/**
+ * The transport's stream (pino.transport: a worker thread) behind a guard. When the worker
+ * fails (ENOSPC on the log file: pino-roll's write error kills the worker, and ThreadStream
+ * re-emits it as an 'error' that, unheard, killed the whole collector), lines go to the
+ * fallback from then on, counted: collection never stops because a log line cannot be written.
+ */
+class GuardedDestination {
+  private failed = false;
+
+  constructor(
+    private readonly stream: NodeJS.EventEmitter & { write(line: string): boolean; flush?(cb?: (err?: Error | null) => void): void; flushSync?(): void },
+    private readonly fallback: { write(line: string): unknown },
+  ) {
+    stream.on('error', (err: unknown) => this.fail(err));
+  }
+
+  write(line: string): boolean {
+    if (!this.failed) {
+      try {
+        return this.stream.write(line);
+      } catch (err) {
+        this.fail(err);
+      }
+    }
+    stats.droppedLines++;
+    try {
+      this.fallback.write(line);
+    } catch {
+      // stderr gone too: the line is counted, and collection goes on.
+    }
+    return true;
+  }
+
+  flush(cb?: (err?: Error | null) => void): void {
+    if (this.failed || !this.stream.flush) return cb?.();
+    this.stream.flush((err) => cb?.(this.failed ? null : err));
+  }
+
+  flushSync(): void {
+    if (this.failed) return;
+    try {
+      this.stream.flushSync?.();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    stats.failure = errorMessage(err);
+    try {
+      this.fallback.write(`${JSON.stringify({ level: 50, time: Date.now(), msg: 'log destination failed: log lines go to stderr from now on (counted in jsscada_log_dropped_lines_total)', reason: stats.failure })}\n`);
+    } catch {
+      // nothing more to do
+    }
+  }
 }
 
 /**
  * pino with a rotating JSON file under the data dir (pino-roll: daily or 20 MB, 14 files kept,
  * so a plant PC never fills its disk with logs) and stdout. Transports run in a worker thread,
- * so logging never blocks a poll.
+ * so logging never blocks a poll; if that thread fails (a full disk), lines fall back to stderr.
  */
 export function createLogger(options: LogOptions = {}): Logger {
   const level = options.level ?? process.env.JSSCADA_LOG_LEVEL ?? 'info';
@@ -34,7 +125,9 @@ export function createLogger(options: LogOptions = {}): Logger {
       ? { target: 'pino-pretty', level, options: { destination: 1, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
       : { target: 'pino/file', level, options: { destination: 1 } },
   );
-  return pino({ level, redact: { paths: ['password', '*.password', 'token', '*.token'], censor: '[redacted]' } }, pino.transport({ targets }));
+  const fallback = options.fallback ?? process.stderr;
+  const destination = new GuardedDestination(pino.transport({ targets }), fallback);
+  return pino({ level, serializers: logSerializers, redact: { paths: ['password', '*.password', 'token', '*.token'], censor: '[redacted]' } }, destination);
 }
 
 /** A logger that drops everything (tests, library use). */

@@ -11,7 +11,7 @@ import type { TagCatalog } from '../io/sink/identity/tag-catalog.js';
 import type { TagRef } from '../io/sink/identity/tag-ref.js';
 import type { SqliteSink } from '../io/sink/sqlite/sqlite-sink.js';
 import type { OracleDriver } from '../io/sink/oracle/driver.js';
-import { Spool } from '../io/sink/spool/spool.js';
+import { Spool, type SpoolOptions } from '../io/sink/spool/spool.js';
 
 /** sink.path: relative to the data directory, or absolute. */
 export function sinkFilePath(dataDir: string, path: string): string {
@@ -30,6 +30,7 @@ export async function createDelivery(
   identity: CollectorIdentity,
   catalog: TagCatalog,
   deps: { clock: Clock; logger: Logger; oracleDriver?: OracleDriver | undefined },
+  spool: SpoolOptions = {},
 ): Promise<{ delivery: Delivery; central: CentralSink }> {
   const rejectsPath = join(dataDir, 'rejects', `${config.kind}.jsonl`);
   let store: CentralStore;
@@ -51,7 +52,7 @@ export async function createDelivery(
   }
   const logger = deps.logger.child({ sink: config.kind });
   const central = new CentralSink(store, catalog, identity, { clock: deps.clock, logger });
-  const delivery = new Delivery(central, new Spool(join(dataDir, 'spool'), { clock: deps.clock, logger: deps.logger, keys: catalog }), { clock: deps.clock, logger });
+  const delivery = new Delivery(central, new Spool(join(dataDir, 'spool'), { clock: deps.clock, logger: deps.logger, keys: catalog }, spool), { clock: deps.clock, logger });
   return { delivery, central };
 }
 

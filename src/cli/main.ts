@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../io/config/config-error.js';
+import { errorMessage } from '../io/errors.js';
 import { VERSION } from '../version.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
@@ -126,7 +127,9 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
       io.err(`jsscada: ${err.message}\n\n${COMMAND_HELP[err.command] ?? HELP}`);
       return 2;
     }
-    io.err(`jsscada: ${(err as Error).message ?? String(err)}`);
+    // One line whatever was thrown (a plain object used to print "[object Object]").
+    const text = errorMessage(err).replace(/\s*\n\s*/g, ' ');
+    io.err(`jsscada: ${text}${/SQLITE_FULL|ENOSPC/.test(text) ? `: the disk under ${dataDir} is full; free some space and start again` : ''}`);
     return 1;
   }
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AppServices } from '../app-services.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { ServerConfig } from '../io/config/schema.js';
-import { errorResponder, validationHook } from './error-handler.js';
+import { errorResponder, validationHook, wrapNonErrors } from './error-handler.js';
 import { ApiError } from './errors.js';
 import { PlantMetrics } from './metrics.js';
 import { bearerAuth } from './middleware/auth.js';
@@ -76,6 +76,7 @@ export function createHttpApp(services: AppServices, options: HttpAppOptions): H
     triggerWaitMs: options.triggerWaitMs ?? 5_000,
   };
 
+  app.use(wrapNonErrors());
   app.use(requestLog(logger));
   if (server.corsOrigins.length > 0) {
     app.use(

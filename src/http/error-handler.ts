@@ -1,9 +1,10 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
 import { ConfigError, formatPath } from '../io/config/config-error.js';
 import { ConflictError, NotFoundError } from '../io/config/edits.js';
+import { errorMessage } from '../io/errors.js';
 import { ApiError, BodyConfigError, type ErrorBody, type ErrorStatus } from './errors.js';
 
 /**
@@ -16,6 +17,27 @@ export function errorResponder(logger: Logger) {
     const { status, body, headers } = describe(err);
     if (status === 500) logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error in an API handler');
     return c.json(body, status, headers);
+  };
+}
+
+/**
+ * Hono hands only Errors to onError: anything else thrown (a plain object from a worker thread,
+ * a string, undefined) went past it and the client got no JSON. Wrap it, keeping what was thrown.
+ */
+export class NonErrorThrown extends Error {
+  override readonly name = 'NonErrorThrown';
+  constructor(readonly thrown: unknown) {
+    super(errorMessage(thrown));
+  }
+}
+
+export function wrapNonErrors(): MiddlewareHandler {
+  return async function wrapNonErrorsMiddleware(_c, next) {
+    try {
+      await next();
+    } catch (err) {
+      throw err instanceof Error ? err : new NonErrorThrown(err);
+    }
   };
 }
 

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppServices } from '../app-services.js';
 import type { GroupStatus } from '../actors/status.js';
+import type { DeliveryMetrics } from '../io/sink/delivery/metrics.js';
+import { logStats } from '../log.js';
 import type { Streams } from './sse/streams.js';
 
 /**
@@ -11,7 +13,7 @@ import type { Streams } from './sse/streams.js';
  */
 export class PlantMetrics {
   readonly registry = new Registry();
-  private scrape: { groups: GroupStatus[]; devices: ReturnType<AppServices['collector']['devices']>; buffer: ReturnType<AppServices['collector']['buffer']['status']> } | null = null;
+  private scrape: ReturnType<PlantMetrics['read']> | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -62,15 +64,22 @@ export class PlantMetrics {
     buffer('jsscada_buffer_capacity_rows', 'Buffer capacity', (b) => b.capacity, 'gauge');
     buffer('jsscada_buffer_in_flight_rows', 'Rows taken by a write not yet committed', (b) => b.inFlight, 'gauge');
     buffer('jsscada_buffer_produced_rows_total', 'Rows handed to the buffer', (b) => b.produced, 'counter');
-    buffer('jsscada_buffer_written_rows_total', 'Rows committed by the sink', (b) => b.written, 'counter');
+    // Rows that left the buffer went to the sink OR to the spool: not "written" (it was named so,
+    // and counted spooled rows as committed). Committed rows are jsscada_sink_committed_rows_total.
+    buffer('jsscada_buffer_delivered_rows_total', 'Rows handed off by the buffer: committed by the sink or spooled to disk', (b) => b.written, 'counter');
     buffer('jsscada_buffer_dropped_rows_total', 'Rows dropped by buffer overflow', (b) => b.dropped, 'counter');
-    buffer('jsscada_writer_batches_total', 'Batches written', (b) => b.batches, 'counter');
+    buffer('jsscada_writer_batches_total', 'Batches handed off by the buffer (committed or spooled)', (b) => b.batches, 'counter');
     buffer('jsscada_writer_failed_writes_total', 'Writes that failed (the batch is retried)', (b) => b.failedWrites, 'counter');
     buffer('jsscada_writer_rows_per_second', 'Rows written per second (10 s window)', (b) => b.rowsPerSecond, 'gauge');
     new Gauge({ name: 'jsscada_writer_latency_seconds', help: 'Write latency over the last 256 batches', labelNames: ['stat'], registers: r, collect() {
       const l = state().buffer.writeLatencyMs;
       this.set({ stat: 'avg' }, l.avg / 1000);
       this.set({ stat: 'p95' }, l.p95 / 1000);
+    } });
+    this.sinkSeries(r, () => state().delivery);
+    new Counter({ name: 'jsscada_log_dropped_lines_total', help: 'Log lines that did not reach the log file (its destination failed; they went to stderr)', registers: r, collect() {
+      this.reset();
+      this.inc(logStats().droppedLines);
     } });
     new Gauge({ name: 'jsscada_sse_clients', help: 'Live stream clients', labelNames: ['stream'], registers: r, collect() {
       for (const [name, s] of Object.entries(streams.stats())) this.set({ stream: name }, s.clients);
@@ -96,7 +105,40 @@ export class PlantMetrics {
 
   private read() {
     const c = this.services.collector;
-    return { groups: c.groupStatuses(), devices: c.devices(), buffer: c.buffer.status() };
+    return { groups: c.groupStatuses(), devices: c.devices(), buffer: c.buffer.status(), delivery: this.services.delivery?.metrics() ?? null };
+  }
+
+  /** The sink's delivery: health, committed rows apart from spooled ones, and the spool. */
+  private sinkSeries(r: Registry[], delivery: () => DeliveryMetrics | null): void {
+    const gauge = (name: string, help: string, value: (d: DeliveryMetrics) => number) =>
+      new Gauge({ name, help, labelNames: ['sink'], registers: r, collect() {
+        this.reset();
+        const d = delivery();
+        if (d) this.set({ sink: d.sink }, value(d));
+      } });
+    const counter = (name: string, help: string, value: (d: DeliveryMetrics) => number) =>
+      new Counter({ name, help, labelNames: ['sink'], registers: r, collect() {
+        this.reset();
+        const d = delivery();
+        if (d) this.inc({ sink: d.sink }, value(d));
+      } });
+    new Gauge({ name: 'jsscada_sink_health', help: 'Sink health: 1 for the current state (ok, degraded = retrying or replaying, down = rows go to the spool)', labelNames: ['sink', 'state'], registers: r, collect() {
+      this.reset();
+      const d = delivery();
+      if (d) for (const s of ['ok', 'degraded', 'down', 'unknown'] as const) this.set({ sink: d.sink, state: s }, d.health === s ? 1 : 0);
+    } });
+    counter('jsscada_sink_committed_rows_total', 'Rows of live batches the sink committed (spooled rows are not counted here)', (d) => d.rowsWritten);
+    counter('jsscada_sink_inserted_rows_total', 'Rows new to the database, live and replayed (duplicates of the natural key and rejects not counted)', (d) => d.rowsInserted);
+    counter('jsscada_sink_rejected_rows_total', 'Rows the database refused one by one (in DIR/rejects)', (d) => d.rejectedRows);
+    counter('jsscada_sink_retries_total', 'Write attempts after a failed one', (d) => d.retries);
+    counter('jsscada_spool_spooled_rows_total', 'Rows appended to the CSV spool because the sink was down', (d) => d.spooledRows);
+    counter('jsscada_spool_replayed_rows_total', 'Spooled rows read back and committed', (d) => d.replayedRows);
+    counter('jsscada_spool_dropped_rows_total', 'Spooled rows deleted by the spool size cap (oldest files first)', (d) => d.spoolDroppedRows);
+    counter('jsscada_spool_write_failures_total', 'Spool appends that failed (disk full, read-only): the buffer kept those rows', (d) => d.spoolFailures);
+    gauge('jsscada_spool_rows', 'Rows waiting in the spool', (d) => d.spoolRows);
+    gauge('jsscada_spool_bytes', 'Bytes of the spool files', (d) => d.spoolPending.bytes);
+    gauge('jsscada_spool_files', 'Spool files waiting to be replayed', (d) => d.spoolPending.files);
+    gauge('jsscada_spool_max_bytes', 'The spool size cap (collector.spoolMaxBytes)', (d) => d.spoolMaxBytes);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -58,6 +58,48 @@ export function isAddressRefusal(err: unknown): err is DeviceError {
 
 /** Short text for logs and status fields: "Name: message". */
 export function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message ? `${err.name}: ${err.message}` : err.name;
+  if (err instanceof Error && err.message) return `${err.name}: ${err.message}`;
+  return errorMessage(err);
+}
+
+/**
+ * A readable one-line message for anything thrown, never "[object Object]". Not everything
+ * thrown is an Error: a better-sqlite3 SqliteError that crossed a worker thread arrives as a
+ * plain `{ code }` (its message is not an own enumerable field, so structured clone drops it),
+ * libraries reject with strings or undefined, and a plain object's String() says nothing.
+ */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || withCode(err.name || 'Error', codeOf(err));
+  if (typeof err === 'string') return err.trim() === '' ? 'unknown error (an empty message)' : err;
+  if (err === undefined || err === null) return `unknown error (${String(err)} was thrown)`;
+  if (typeof err === 'object') {
+    const loose = err as { message?: unknown; code?: unknown };
+    const code = codeOf(err);
+    if (typeof loose.message === 'string' && loose.message !== '') return withCode(loose.message, code);
+    if (code) return `error ${code}`;
+    return `unknown error: ${shortJson(err)}`;
+  }
   return String(err);
+}
+
+function codeOf(err: object): string | null {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' || typeof code === 'number' ? String(code) : null;
+}
+
+function withCode(message: string, code: string | null): string {
+  return code && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+function shortJson(value: object): string {
+  const kind = (value.constructor as { name?: string } | undefined)?.name || 'object';
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined; // a cycle or a BigInt
+  }
+  if (text === undefined) text = `a ${kind} with keys ${Object.keys(value).slice(0, 8).join(', ') || '(none)'}`;
+  if (text === '{}') text = `an empty ${kind}`;
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }

@@ -1,5 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { backoffDelay } from './schedule.js';
+import { errorMessage } from '../io/errors.js';
 
 /**
  * When the buffer flushes: every `flushIntervalMs`, or as soon as `flushRows` rows wait,
@@ -63,7 +64,7 @@ export const bufferMachine = setup({
   actions: {
     setSize: assign(({ event }) => (event.type === 'buffer.rows' ? { size: event.size } : {})),
     flushed: assign(({ context }, output: FlushOutput) => ({ size: output.remaining, failures: 0, flushes: context.flushes + 1 })),
-    failed: assign(({ context }, error: unknown) => ({ failures: context.failures + 1, lastError: error instanceof Error ? error.message : String(error) })),
+    failed: assign(({ context }, error: unknown) => ({ failures: context.failures + 1, lastError: errorMessage(error) })),
   },
 }).createMachine({
   id: 'buffer',

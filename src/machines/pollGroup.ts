@@ -1,5 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { backoffDelay, nextSlot, slotTime } from './schedule.js';
+import { errorMessage } from '../io/errors.js';
 
 /**
  * One polling group. Pure: time comes from `input.now` (the actor's clock), the read is an
@@ -136,7 +137,7 @@ export const pollGroupMachine = setup({
       counters: { ...context.counters, errors: context.counters.errors + 1 },
       lastPollAt: context.startedAt,
       lastDurationMs: context.now() - context.startedAt,
-      lastError: error instanceof Error ? error.message : String(error),
+      lastError: errorMessage(error),
       lastErrorAt: context.startedAt,
       failures: context.failures + 1,
     })),

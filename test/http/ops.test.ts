@@ -43,7 +43,7 @@ describe('operations endpoints', () => {
       /^jsscada_devices\{state="ONLINE"\} 1$/m,
       /^jsscada_buffer_capacity_rows 10000$/m,
       /^jsscada_buffer_dropped_rows_total 0$/m,
-      /^jsscada_buffer_written_rows_total \d+$/m,
+      /^jsscada_buffer_delivered_rows_total \d+$/m,
       /^jsscada_writer_latency_seconds\{stat="p95"\} [\d.e-]+$/m,
       /^jsscada_groups\{state="polling"\} 2$/m,
       /^jsscada_sse_clients\{stream="devices"\} 0$/m,

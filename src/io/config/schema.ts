@@ -216,6 +216,8 @@ export const collectorSchema = z
     flushRows: z.number().int().min(1).max(100_000).default(500),
     /** Rows one write may carry when the buffer holds more than flushRows. */
     batchMaxRows: z.number().int().min(1).max(100_000).default(5_000),
+    /** Most bytes the CSV spool (DIR/spool) may hold during a sink outage; the oldest files are dropped, counted, beyond it. */
+    spoolMaxBytes: z.number().int().min(64 * 1024).max(2 ** 50).default(1024 * 1024 * 1024),
   })
   .strict();
 export type CollectorConfig = z.output<typeof collectorSchema>;
@@ -250,6 +252,7 @@ export const plantSchema = z
       flushIntervalMs: 500,
       flushRows: 500,
       batchMaxRows: 5_000,
+      spoolMaxBytes: 1024 * 1024 * 1024,
     }),
     server: serverSchema.default({ protectReads: false, corsOrigins: [], bodyLimitBytes: 1024 * 1024, maxSseClients: 200, devicesStreamIntervalMs: 5000 }),
   })

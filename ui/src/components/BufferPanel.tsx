@@ -39,7 +39,12 @@ export function BufferPanel(props: BufferPanelProps) {
             <>
               <BufferBar size={b().size} capacity={b().capacity} />
               <div class="metrics">
-                <Metric label="Written" value={formatCount(b().written)} title="Rows the database committed" />
+                {/* buffer.written counts rows that left the buffer, spooled ones too: the database's own count is the delivery's. */}
+                <Metric
+                  label="Written"
+                  value={formatCount(delivery()?.rowsWritten ?? b().written)}
+                  title={delivery() ? 'Rows the database committed as they came (spooled rows are under Spooled, then Replayed)' : 'Rows that left the buffer'}
+                />
                 <Metric
                   label="Spooled"
                   value={delivery() ? formatCount(delivery()!.spooledRows) : '—'}
@@ -50,6 +55,9 @@ export function BufferPanel(props: BufferPanelProps) {
                 <Metric label="Dropped" value={formatCount(b().dropped)} tone={b().dropped > 0 ? 'bad' : undefined} title="Rows lost because the buffer was full (oldest first)" />
                 <Metric label="Rate" value={formatRate(b().rowsPerSecond, 'rows')} />
                 <Metric label="Write p95" value={formatDuration(b().writeLatencyMs.p95)} title={`average ${formatDuration(b().writeLatencyMs.avg)}`} />
+                <Show when={(delivery()?.spoolDroppedRows ?? 0) > 0}>
+                  <Metric label="Spool dropped" value={formatCount(delivery()!.spoolDroppedRows ?? 0)} tone="bad" title="Spooled rows deleted by the spool size cap (collector.spoolMaxBytes), oldest first" />
+                </Show>
                 <Show when={(delivery()?.spoolPending.files ?? 0) > 0}>
                   <Metric label="Spool pending" value={`${formatCount(delivery()!.spoolPending.files)} files, ${formatBytes(delivery()!.spoolPending.bytes)}`} tone="warn" />
                 </Show>

@@ -1,3 +1,5 @@
+// Pure (no I/O): the server's own wording for anything thrown, never "[object Object]".
+import { errorMessage } from '../../../src/io/errors.js';
 import type { ErrorIssue } from './schemas/errors.js';
 
 /** A refused or failed request, with what the server said (code, the field at fault, issues). */
@@ -30,6 +32,5 @@ export class ProtocolError extends Error {
 /** One line for a toast or a banner. */
 export function errorText(err: unknown): string {
   if (err instanceof ApiError || err instanceof ProtocolError) return err.message;
-  if (err instanceof Error) return err.message;
-  return String(err);
+  return errorMessage(err);
 }

@@ -38,9 +38,13 @@ export class Delivery implements Sink {
   readonly kind: string;
   private health: SinkHealth = 'unknown';
   private lastError: { message: string; at: number } | null = null;
+  /** The sink's own last failure, kept apart so that a spool failure does not hide it. */
+  private sinkError: string | null = null;
   private readonly stats: WriteStats;
   private readonly n = { rowsWritten: 0, rowsInserted: 0, retries: 0, spooledRows: 0, spooledBatches: 0, replayedRows: 0, rejectedRows: 0, spoolFailures: 0, quarantined: 0 };
   private replaying: Promise<void> | null = null;
+  /** When a live batch last tried the sink while the circuit was open. */
+  private lastTry = 0;
   private timer: unknown = null;
   private readonly sleepers = new Set<() => void>();
   private closing = false;
@@ -77,7 +81,7 @@ export class Delivery implements Sink {
     // Circuit open only while spooled rows wait: the replay that drains them is what probes the
     // sink and closes the circuit. (Down with nothing spooled, e.g. the spool failed from the
     // start, must try the sink, or nothing would ever find out that it is back.)
-    if (this.isDown() && this.spool.pending().files > 0) return this.toSpool(batch, this.deps.clock.now());
+    if (this.isDown() && this.spool.pending().files > 0) return this.halfOpen(batch);
     const started = this.deps.clock.now();
     for (let attempt = 1; ; attempt++) {
       const t0 = this.deps.clock.now();
@@ -95,6 +99,27 @@ export class Delivery implements Sink {
       }
     }
     return this.toSpool(batch, started);
+  }
+
+  /**
+   * Circuit open: the batch goes to the spool. A sink without probe() (SQLite) gets one live
+   * batch per probe interval first: that attempt is its probe, which the replay cannot do for
+   * it without sealing the open spool file (a new file every interval). Sinks with probe()
+   * (PostgreSQL, Oracle) are probed by the replay timer and never wait on a live attempt.
+   */
+  private async halfOpen(batch: RowBatch): Promise<DeliveryWriteResult> {
+    const started = this.deps.clock.now();
+    if (this.sink.probe || this.replaying || started - this.lastTry < this.o.probeIntervalMs) return this.toSpool(batch, started);
+    this.lastTry = started;
+    try {
+      const result = await this.sink.write(batch);
+      this.deps.logger.info({ sink: this.kind }, 'sink is back: replaying the spool');
+      return this.written(batch, result.inserted, rejectedOf(result), this.deps.clock.now() - started, started);
+    } catch (err) {
+      this.noteError(err);
+      this.stats.failed();
+      return this.toSpool(batch, started);
+    }
   }
 
   /** A method, not a field read: health changes across awaits, which narrowing cannot see. */
@@ -118,12 +143,13 @@ export class Delivery implements Sink {
       await this.spool.append(batch);
     } catch (err) {
       this.n.spoolFailures++;
-      this.noteError(err);
+      this.noteSpoolError(err);
       this.health = 'down';
       this.deps.logger.error({ err, rows: batch.length, dir: this.spool.dir }, 'the sink is down AND the spool failed: the buffer keeps the batch');
       throw new SinkError('SPOOL_FAILED', `sink down and spool failed: ${errorText(err)}`, true, null, { cause: err });
     }
     if (this.health !== 'down') {
+      this.lastTry = this.deps.clock.now();
       this.deps.logger.warn({ sink: this.kind, lastError: this.lastError?.message, dir: this.spool.dir }, 'sink down: batches go to the CSV spool until it is back');
     }
     this.health = 'down';
@@ -150,11 +176,18 @@ export class Delivery implements Sink {
 
   private async replayOnce(): Promise<void> {
     try {
-      if (this.health === 'down' && this.sink.probe) await this.sink.probe();
+      // The open file may be sealed (and replayed) only once the sink is known to take
+      // batches: by its probe, by a committed batch, or because it never went down.
+      let proven = this.health !== 'down';
+      if (!proven && this.sink.probe) {
+        await this.sink.probe();
+        proven = true;
+      }
       await replaySpool(this.spool, this.sink, {
         maxRows: this.o.replayBatchRows,
         logger: this.deps.logger,
         shouldStop: () => this.closing,
+        maySealOpenFile: () => proven || !this.isDown(),
         hooks: {
           onCommitted: (batch, result) => {
             this.n.replayedRows += batch.length;
@@ -220,10 +253,19 @@ export class Delivery implements Sink {
   }
 
   private noteError(err: unknown): void {
-    this.lastError = { message: errorText(err), at: this.deps.clock.now() };
+    const message = errorText(err);
+    this.sinkError = message;
+    this.lastError = { message, at: this.deps.clock.now() };
+  }
+
+  /** Both reasons: why the sink would not take the batch, and why the spool would not either. */
+  private noteSpoolError(err: unknown): void {
+    const spool = `the spool cannot write: ${errorText(err)}`;
+    this.lastError = { message: this.sinkError ? `${this.sinkError}; and ${spool}` : spool, at: this.deps.clock.now() };
   }
 
   metrics(): DeliveryMetrics {
+    const pending = this.spool.pending();
     return {
       sink: this.kind,
       health: this.health,
@@ -238,7 +280,11 @@ export class Delivery implements Sink {
       rejectedRows: this.n.rejectedRows,
       spoolFailures: this.n.spoolFailures,
       spoolQuarantined: this.n.quarantined,
-      spoolPending: this.spool.pending(),
+      spoolPending: { files: pending.files, bytes: pending.bytes },
+      spoolRows: pending.rows,
+      spoolMaxBytes: this.spool.maxBytes,
+      spoolDroppedRows: this.spool.droppedRows,
+      spoolDroppedFiles: this.spool.droppedFiles,
       writeLatencyMs: this.stats.latency(),
       rowsPerSecond: this.stats.rowsPerSecond(),
       tagsSynced: this.tagsSynced,

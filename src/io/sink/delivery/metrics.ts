@@ -5,7 +5,8 @@ import type { SinkHealth } from '../rows.js';
  * Accounting, for one run: every row handed to write() is in exactly one of
  * rowsWritten (the sink committed it on the first try or a retry; rows it refused one by one
  * are counted there too, and in rejectedRows) or spooledRows; and every spooled row is
- * replayed (replayedRows) or still waits in spoolPending.
+ * replayed (replayedRows), still waits in the spool (spoolRows), or was deleted by the spool's
+ * size cap (spoolDroppedRows).
  */
 export interface DeliveryMetrics {
   readonly sink: string;
@@ -28,6 +29,13 @@ export interface DeliveryMetrics {
   /** Appends to the spool that failed (disk full): those batches stayed with the buffer. */
   readonly spoolFailures: number;
   readonly spoolPending: { readonly files: number; readonly bytes: number };
+  /** Rows in the spool files, waiting to be replayed. */
+  readonly spoolRows: number;
+  /** The spool's size cap (collector.spoolMaxBytes). */
+  readonly spoolMaxBytes: number;
+  /** Rows (and files) the size cap deleted, oldest first: lost on purpose, counted. */
+  readonly spoolDroppedRows: number;
+  readonly spoolDroppedFiles: number;
   /** Spool files set aside because they cannot be read (kept on disk, named *.unreadable). */
   readonly spoolQuarantined: number;
   /** Sink write time of committed live batches, over the last 256. */

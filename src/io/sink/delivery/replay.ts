@@ -27,36 +27,48 @@ export interface ReplayHooks {
   onQuarantined(file: string, err: SpoolError): void;
 }
 
-export async function replaySpool(spool: Spool, sink: Sink, options: { maxRows: number; logger: Logger; hooks: ReplayHooks; shouldStop?: () => boolean }): Promise<void> {
+export async function replaySpool(
+  spool: Spool,
+  sink: Sink,
+  options: { maxRows: number; logger: Logger; hooks: ReplayHooks; shouldStop?: () => boolean; maySealOpenFile?: () => boolean },
+): Promise<void> {
   const { logger, hooks } = options;
-  // The open file is sealed first: a file being read is never one being appended to.
-  await spool.seal();
+  // Sealed files first (they are older than the open one), so a file being read is never one
+  // being appended to. The open file is sealed only when the caller knows the sink takes
+  // batches: sealing it on every attempt while the sink is down started a new file each time.
   for (;;) {
     if (options.shouldStop?.()) return;
     const file = spool.sealedFiles()[0];
     if (!file) {
-      if (!spool.hasOpenFile) return;
-      await spool.seal(); // batches were spooled while we replayed: take those too
+      if (!spool.hasOpenFile || !(options.maySealOpenFile?.() ?? true)) return;
+      await spool.seal(); // batches were spooled meanwhile: take those too
       continue;
     }
     const stats: SpoolReadStats = { rows: 0, tornBytes: 0, corrupt: 0 };
+    // Marked until deleted: the spool's size cap must not delete (and count as dropped) a file
+    // whose rows are being committed.
+    spool.markReading(file, true);
     try {
-      for await (const batch of readSpoolFile(file.path, { maxRows: options.maxRows, logger, stats, keys: spool.keys })) {
-        // Stopping mid-file keeps the file: it is replayed whole next time (see above).
-        if (options.shouldStop?.()) return;
-        hooks.onCommitted(batch, await sink.write(batch));
+      try {
+        for await (const batch of readSpoolFile(file.path, { maxRows: options.maxRows, logger, stats, keys: spool.keys })) {
+          // Stopping mid-file keeps the file: it is replayed whole next time (see above).
+          if (options.shouldStop?.()) return;
+          hooks.onCommitted(batch, await sink.write(batch));
+        }
+      } catch (err) {
+        if (err instanceof SpoolError && err.code === 'SPOOL_BAD_HEADER') {
+          // Not a file we can read: set it aside for a person, and go on with the others
+          // rather than block every later file behind it.
+          await spool.quarantine(file);
+          hooks.onQuarantined(file.path, err);
+          continue;
+        }
+        throw err;
       }
-    } catch (err) {
-      if (err instanceof SpoolError && err.code === 'SPOOL_BAD_HEADER') {
-        // Not a file we can read: set it aside for a person, and go on with the others
-        // rather than block every later file behind it.
-        await spool.quarantine(file);
-        hooks.onQuarantined(file.path, err);
-        continue;
-      }
-      throw err;
+      await spool.remove(file);
+    } finally {
+      spool.markReading(file, false);
     }
-    await spool.remove(file);
     hooks.onFileDone(file.path, stats);
   }
 }

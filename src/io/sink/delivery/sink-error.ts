@@ -4,6 +4,7 @@
  * (a missing table, bad credentials: retrying now is pointless, spool at once and let the
  * periodic probe find out when someone fixed it). Either way the rows are kept.
  */
+import { errorMessage } from '../../errors.js';
 
 export type SinkErrorCode =
   /** Connection refused, reset, terminated, timed out, or the server is shutting down. */
@@ -62,7 +63,6 @@ export function isRetryable(err: unknown): boolean {
 }
 
 export function errorText(err: unknown): string {
-  if (err instanceof SinkError) return err.driverCode ? `${err.code} (${err.driverCode}): ${err.message}` : `${err.code}: ${err.message}`;
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
+  if (err instanceof SinkError) return err.driverCode && !err.message.includes(err.driverCode) ? `${err.code} (${err.driverCode}): ${err.message}` : `${err.code}: ${err.message}`;
+  return errorMessage(err);
 }

@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { errorMessage } from '../../errors.js';
 import { fromWire, SinkError, type WireError } from './sink-error.js';
 
 /**
@@ -58,7 +59,7 @@ export class ThreadWriterPool<Task> implements WriterPool<Task> {
     } catch (err) {
       // The worker itself failed (it crashed, or piscina was destroyed): piscina replaces the
       // thread, and the batch is still with the caller, so retrying is safe.
-      throw new SinkError('SINK_UNKNOWN', `writer thread failed: ${err instanceof Error ? err.message : String(err)}`, true, null, { cause: err });
+      throw new SinkError('SINK_UNKNOWN', `writer thread failed: ${errorMessage(err)}`, true, null, { cause: err });
     }
     return unwrap<T>(reply);
   }

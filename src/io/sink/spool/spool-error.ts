@@ -4,6 +4,8 @@ export type SpoolErrorCode =
   | 'SPOOL_WRITE_FAILED'
   /** A spool file does not start with our header: not ours, or a format we cannot read. Kept. */
   | 'SPOOL_BAD_HEADER'
+  /** The spool is at its size cap and nothing could be dropped to make room: NOT spooled. */
+  | 'SPOOL_FULL'
   /** Listing, reading or deleting spool files failed. */
   | 'SPOOL_IO';
 

@@ -1,8 +1,10 @@
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../clock.js';
 import type { RowBatch } from '../rows.js';
+import { errorMessage } from '../../errors.js';
 import { formatBatch, formatBatchV2, SPOOL_HEADER, SPOOL_HEADER_V2, type SpoolTagKeys } from './csv-format.js';
 import { SpoolError } from './spool-error.js';
 
@@ -18,14 +20,31 @@ import { SpoolError } from './spool-error.js';
  * - this process never appends to a file it did not create, and abandons a file whose append
  *   failed (after truncating the partial write away), so a torn record can only ever be the
  *   LAST record of a file, where the reader detects and skips it;
- * - replay seals the open file first, so a file being read is never being written.
+ * - replay reads sealed files only, so a file being read is never being written; it seals the
+ *   open file only once the sink took a batch (sealing on every probe while the sink was down
+ *   started a new file every probe interval, ~5 s, instead of one an hour).
+ *
+ * Size: a file also ends at `segmentBytes`, and the spool holds at most `maxBytes`: to make
+ * room, the oldest files are deleted, their rows counted in droppedRows and logged as errors,
+ * so a long outage cannot fill the disk the OS needs.
  */
 
 export interface SpoolFileInfo {
   readonly name: string;
   readonly path: string;
   bytes: number;
+  /** Rows (CSV records) in the file. */
+  rows: number;
 }
+
+export interface SpoolOptions {
+  /** Most bytes the spool may hold (default 1 GiB); the oldest files make room. */
+  readonly maxBytes?: number | undefined;
+  /** A file is sealed when it reaches this size (default maxBytes / 16, within 64 KiB to 64 MiB). */
+  readonly segmentBytes?: number | undefined;
+}
+
+export const DEFAULT_SPOOL_MAX_BYTES = 1024 * 1024 * 1024;
 
 const NAME = /^spool-(\d{8}T\d{2})-(\d{4})\.csv$/;
 
@@ -40,11 +59,22 @@ export class Spool {
   /** Appends, seals and removals run one at a time, in call order. */
   private chain: Promise<unknown> = Promise.resolve();
   private opened = false;
+  /** Files replay is reading: the size cap never deletes them under the reader. */
+  private readonly reading = new Set<string>();
+  readonly maxBytes: number;
+  readonly segmentBytes: number;
+  /** Rows and files deleted to keep the spool under maxBytes. */
+  droppedRows = 0;
+  droppedFiles = 0;
 
   constructor(
     readonly dir: string,
     private readonly deps: { clock: Clock; logger: Logger; keys?: SpoolTagKeys | undefined },
-  ) {}
+    options: SpoolOptions = {},
+  ) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_SPOOL_MAX_BYTES;
+    this.segmentBytes = options.segmentBytes ?? Math.min(64 * 1024 * 1024, Math.max(64 * 1024, Math.floor(this.maxBytes / 16)));
+  }
 
   /** With keys, files are written in format 2 (rows name their tag by key); see csv-format.ts. */
   get keys(): SpoolTagKeys | undefined {
@@ -59,10 +89,10 @@ export class Spool {
       for (const name of await readdir(this.dir)) {
         if (!NAME.test(name)) continue;
         const path = join(this.dir, name);
-        this.files.set(name, { name, path, bytes: (await stat(path)).size });
+        this.files.set(name, { name, path, bytes: (await stat(path)).size, rows: await countRecords(path) });
       }
     } catch (err) {
-      throw new SpoolError('SPOOL_IO', `cannot open the spool directory ${this.dir}: ${(err as Error).message}`, null, { cause: err });
+      throw new SpoolError('SPOOL_IO', `cannot open the spool directory ${this.dir}: ${errorMessage(err)}`, null, { cause: err });
     }
     this.opened = true;
     if (this.files.size > 0) this.deps.logger.warn({ dir: this.dir, ...this.pending() }, 'spool: files from an earlier run wait to be replayed');
@@ -121,10 +151,20 @@ export class Spool {
     });
   }
 
-  pending(): { files: number; bytes: number } {
+  /** Replay reads `file` (true) or is done with it (false): the size cap leaves it alone meanwhile. */
+  markReading(file: SpoolFileInfo, reading: boolean): void {
+    if (reading) this.reading.add(file.name);
+    else this.reading.delete(file.name);
+  }
+
+  pending(): { files: number; bytes: number; rows: number } {
     let bytes = 0;
-    for (const f of this.files.values()) bytes += f.bytes;
-    return { files: this.files.size, bytes };
+    let rows = 0;
+    for (const f of this.files.values()) {
+      bytes += f.bytes;
+      rows += f.rows;
+    }
+    return { files: this.files.size, bytes, rows };
   }
 
   async close(): Promise<void> {
@@ -134,23 +174,54 @@ export class Spool {
   private async appendNow(batch: RowBatch): Promise<void> {
     if (!this.opened) await this.open();
     const hour = hourKey(this.deps.clock.now());
-    if (this.current && this.current.hour !== hour) await this.closeCurrent();
+    const keys = this.deps.keys;
+    const body = keys ? formatBatchV2(batch, keys) : formatBatch(batch);
+    const bodyBytes = Buffer.byteLength(body, 'utf8');
+    // One file per hour, and a new segment once a file is segmentBytes long.
+    if (this.current && (this.current.hour !== hour || this.current.info.bytes + bodyBytes > this.segmentBytes)) await this.closeCurrent();
     const fresh = this.current === null;
+    const data = Buffer.from((fresh ? (keys ? SPOOL_HEADER_V2 : SPOOL_HEADER) : '') + body, 'utf8');
+    await this.makeRoom(data.length, batch.length);
     let target: { info: SpoolFileInfo; handle: FileHandle; hour: string } | null = this.current;
     const before = target?.info.bytes ?? 0;
     try {
       target ??= await this.create(hour);
-      const keys = this.deps.keys;
-      const data = Buffer.from(keys ? (fresh ? SPOOL_HEADER_V2 : '') + formatBatchV2(batch, keys) : (fresh ? SPOOL_HEADER : '') + formatBatch(batch), 'utf8');
       for (let off = 0; off < data.length; ) {
         const { bytesWritten } = await target.handle.write(data, off, data.length - off, before + off);
         off += bytesWritten;
       }
       await target.handle.datasync();
       target.info.bytes = before + data.length;
+      target.info.rows += batch.length;
     } catch (err) {
       if (target) await this.abandon(target, before);
-      throw new SpoolError('SPOOL_WRITE_FAILED', `cannot spool ${batch.length} rows to ${this.dir}: ${(err as Error).message}`, target?.info.path ?? null, { cause: err });
+      throw new SpoolError('SPOOL_WRITE_FAILED', `cannot spool ${batch.length} rows to ${this.dir}: ${errorMessage(err)}`, target?.info.path ?? null, { cause: err });
+    }
+  }
+
+  /**
+   * Delete the oldest sealed files until `bytes` more fit under maxBytes. Their rows are lost
+   * on purpose, counted and logged: the disk the OS needs matters more than the oldest values.
+   * When nothing can be deleted (the rest is open or being replayed), the append is refused and
+   * the buffer keeps the batch.
+   */
+  private async makeRoom(bytes: number, rows: number): Promise<void> {
+    let held = this.pending().bytes;
+    while (held + bytes > this.maxBytes) {
+      const victim = this.sealedFiles().find((f) => !this.reading.has(f.name));
+      if (!victim) {
+        throw new SpoolError('SPOOL_FULL', `cannot spool ${rows} rows: the spool holds ${held} bytes of its ${this.maxBytes} (collector.spoolMaxBytes) and no file can be dropped yet`, null);
+      }
+      try {
+        await unlink(victim.path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new SpoolError('SPOOL_IO', `cannot delete ${victim.path} to make room: ${errorMessage(err)}`, victim.path, { cause: err });
+      }
+      this.files.delete(victim.name);
+      this.droppedRows += victim.rows;
+      this.droppedFiles++;
+      held -= victim.bytes;
+      this.deps.logger.error({ file: victim.path, rows: victim.rows, bytes: victim.bytes, maxBytes: this.maxBytes }, 'spool full: deleted the oldest spool file; its rows are lost (counted in spool droppedRows)');
     }
   }
 
@@ -164,7 +235,7 @@ export class Spool {
     const path = join(this.dir, name);
     // 'wx': never open (and so never append to) a file that already exists.
     const handle = await open(path, 'wx');
-    const info: SpoolFileInfo = { name, path, bytes: 0 };
+    const info: SpoolFileInfo = { name, path, bytes: 0, rows: 0 };
     this.files.set(name, info);
     this.current = { info, handle, hour };
     await this.syncDir();
@@ -203,4 +274,23 @@ export class Spool {
       await dir.close();
     }
   }
+}
+
+/**
+ * Rows in a spool file left by an earlier run, without decoding it: records end at a "\n"
+ * outside quotes (text is always quoted and quotes inside are doubled, so counting quote
+ * characters tells inside from outside). The header is not a row; a torn last record (no final
+ * "\n") is not counted, as the reader skips it.
+ */
+async function countRecords(path: string): Promise<number> {
+  let records = 0;
+  let quoted = false;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (c === 0x22) quoted = !quoted;
+      else if (c === 0x0a && !quoted) records++;
+    }
+  }
+  return Math.max(0, records - 1);
 }

@@ -5,8 +5,9 @@ import type { RowBatch, WriteResult } from '../rows.js';
 import type { CentralStore } from '../identity/central-store.js';
 import type { Claim, CollectorIdentity } from '../identity/collector-identity.js';
 import type { TagRegistration } from '../identity/tag-ref.js';
-import { fromWire } from '../delivery/sink-error.js';
-import type { ValuesReply, WriterData, WriterTask } from './worker.js';
+import { fromWire, SinkError } from '../delivery/sink-error.js';
+import { errorMessage } from '../../errors.js';
+import type { ValuesReply, WorkerFailure, WriterData, WriterTask } from './worker.js';
 import type { ValuesMigration } from './migrate.js';
 import { workerFile } from '../../../worker-file.js';
 
@@ -35,9 +36,13 @@ export class SqliteSink {
     });
   }
 
-  private run<T>(task: WriterTask): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('SQLite sink is closed'));
-    return this.pool.run(task) as Promise<T>;
+  private async run<T>(task: WriterTask): Promise<T> {
+    if (this.closed) throw new SinkError('SINK_CLOSED', 'SQLite sink is closed', false);
+    try {
+      return (await this.pool.run(task)) as T;
+    } catch (err) {
+      throw sqliteSinkError(err, this.path);
+    }
   }
 
   private async values<T>(task: WriterTask): Promise<T> {
@@ -109,4 +114,17 @@ export class SqliteSink {
     this.closed = true;
     await this.pool.destroy();
   }
+}
+
+/**
+ * A task's failure as a SinkError naming the file and SQLite's code (SQLITE_FULL,
+ * SQLITE_READONLY, SQLITE_NOTADB, ...). Busy/locked is the one "try again soon" case; every
+ * failure stays retryable for Delivery, which spools and probes rather than give rows up.
+ */
+function sqliteSinkError(err: unknown, path: string): SinkError {
+  const failure = err as Partial<WorkerFailure> | null;
+  const code = typeof failure?.code === 'string' ? failure.code : null;
+  const busy = code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code?.startsWith('SQLITE_BUSY_') === true;
+  const message = typeof failure?.message === 'string' && failure.message !== '' ? failure.message : errorMessage(err);
+  return new SinkError(busy ? 'SINK_BUSY' : 'SINK_UNKNOWN', `${message} (${code && !message.includes(code) ? `${code}, ` : ''}${path})`, true, code, { cause: err });
 }

@@ -11,6 +11,7 @@ import type { RowBatch, WriteResult } from '../rows.js';
 import type { Claim, CollectorIdentity } from '../identity/collector-identity.js';
 import type { TagRegistration } from '../identity/tag-ref.js';
 import { SinkError, toWire, type WireError } from '../delivery/sink-error.js';
+import { errorMessage } from '../../errors.js';
 
 /**
  * The ONE thread that writes the SQLite files (SQLite allows one writer at a time): the config
@@ -84,11 +85,32 @@ function guarded<T>(fn: () => T): ValuesReply<T> {
     const code = typeof e.code === 'string' ? e.code : null;
     // SQLITE_BUSY / LOCKED: another writer holds the file: retry. Anything else: say what SQLite said.
     const retryable = code === null || /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN)/.test(code);
-    return { ok: false, error: toWire(new SinkError(retryable ? 'SINK_UNAVAILABLE' : 'SINK_CONFIG', typeof e.message === 'string' ? e.message : String(err), retryable, code)) };
+    return { ok: false, error: toWire(new SinkError(retryable ? 'SINK_UNAVAILABLE' : 'SINK_CONFIG', errorMessage(err), retryable, code)) };
   }
 }
 
-export default function run(task: WriterTask): WriteResult | ImportSummary | number | string | null | ValuesReply<unknown> {
+/**
+ * What a failed task rejects with. A thrown SqliteError cannot cross the thread as is: it is an
+ * Error by prototype only, so structured clone copies its own enumerable fields, and its message
+ * is not one of them (the caller got `{ code: 'SQLITE_FULL' }`, shown as "[object Object]").
+ */
+export interface WorkerFailure {
+  readonly message: string;
+  readonly code: string | null;
+}
+
+type TaskResult = WriteResult | ImportSummary | number | string | null | ValuesReply<unknown>;
+
+export default function run(task: WriterTask): TaskResult {
+  try {
+    return runTask(task);
+  } catch (err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    throw { message: errorMessage(err), code: typeof code === 'string' ? code : null } satisfies WorkerFailure;
+  }
+}
+
+function runTask(task: WriterTask): TaskResult {
   switch (task.op) {
     case 'insert': {
       const started = performance.now();

@@ -110,7 +110,7 @@ describe('CSV spool', () => {
     const again = new Spool(dir, { clock, logger: silentLogger() });
     await again.open();
     expect(again.sealedFiles().map((f) => f.name)).toEqual(names);
-    expect(again.pending()).toEqual({ files: 3, bytes: names.reduce((s, n) => s + readFileSync(join(dir, n)).length, 0) });
+    expect(again.pending()).toEqual({ files: 3, bytes: names.reduce((s, n) => s + readFileSync(join(dir, n)).length, 0), rows: 10 });
     await again.append(batch(1, 10)); // never appends to a file of an earlier run
     expect(readdirSync(dir).sort().at(-1)).toBe('spool-20240501T14-0002.csv');
     await again.close();

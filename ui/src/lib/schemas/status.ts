@@ -139,6 +139,8 @@ export const deliveryMetricsSchema = z.object({
   rejectedRows: z.number(),
   retries: z.number(),
   spoolPending: z.object({ files: z.number(), bytes: z.number() }),
+  /** Rows the spool size cap deleted (absent from older servers). */
+  spoolDroppedRows: z.number().optional(),
 });
 export type DeliveryMetrics = z.output<typeof deliveryMetricsSchema>;
 
