@@ -26,7 +26,9 @@ afterAll(async () => {
 
 /** The value of one series in Prometheus text (labels exactly as written), or undefined. */
 function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  // Every series also carries the collector's name (collector="..."): compared without it.
+  const plain = text.replace(/,?collector="[^"]*",?/g, (m) => (m.startsWith(',') && m.endsWith(',') ? ',' : '')).replace(/\{\}/g, '');
+  const line = plain.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
