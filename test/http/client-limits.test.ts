@@ -124,7 +124,7 @@ describe('SSE slots', () => {
 
 describe('sockets', () => {
   it('a flood of idle sockets stays under maxConnections while /health answers and token holders get in', async () => {
-    await serve({ protectReads: true, maxConnections: 200, reservedConnections: 20, idleSocketTimeoutMs: 60_000 });
+    await serve({ maxConnections: 200, reservedConnections: 20, idleSocketTimeoutMs: 60_000 });
     const FLOOD = 2_000;
     const health: number[] = [];
     for (let i = 0; i < FLOOD; i += 100) {
