@@ -52,11 +52,12 @@ export class ConnectionGuard {
   private silentClosed = 0;
   private sweeper: NodeJS.Timeout | null = null;
 
-  constructor(readonly limits: ConnectionLimits) {
+  readonly limits: ConnectionLimits;
+
+  constructor(limits: ConnectionLimits) {
     if (!Number.isInteger(limits.maxConnections) || limits.maxConnections < 1) throw new Error(`ConnectionGuard: maxConnections must be a positive integer, got ${limits.maxConnections}`);
-    if (limits.reservedConnections < 0 || limits.reservedConnections >= limits.maxConnections) {
-      throw new Error(`server.reservedConnections (${limits.reservedConnections}) must be below server.maxConnections (${limits.maxConnections})`);
-    }
+    // At most half: a small maxConnections with the default reserve still serves clients without the token.
+    this.limits = { ...limits, reservedConnections: Math.max(0, Math.min(limits.reservedConnections, Math.floor(limits.maxConnections / 2))) };
   }
 
   /** Listen to the server's sockets and requests; stops by itself when the server closes. */

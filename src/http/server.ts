@@ -48,7 +48,8 @@ export async function startHttpServer(services: AppServices, options: HttpServer
     dataDir: options.dataDir,
     print: options.print ?? ((line) => process.stdout.write(`${line}\n`)),
   });
-  const connections = new ConnectionGuard(options.server);
+  const { maxConnections, reservedConnections, idleSocketTimeoutMs } = options.server;
+  const connections = new ConnectionGuard({ maxConnections, reservedConnections, idleSocketTimeoutMs });
   const app = createHttpApp(services, { server: options.server, token, logger: options.logger, clock: options.clock, writerMetrics: options.writerMetrics, connections });
   let server: ServerType;
   try {

@@ -11,7 +11,7 @@ export interface SseLimits {
   readonly max: number;
   /** Streams one remote address may hold without the token (server.maxSseClientsPerClient). */
   readonly perClient?: number | undefined;
-  /** The last slots, for token holders only (server.reservedSseClients); at most max - 1. */
+  /** The last slots, for token holders only (server.reservedSseClients); at most half of max. */
   readonly reserved?: number | undefined;
 }
 
@@ -33,7 +33,8 @@ export class SseLimiter {
     if (!Number.isInteger(max) || max < 1) throw new Error(`SseLimiter: max must be a positive integer, got ${max}`);
     this.max = max;
     this.perClient = perClient ?? max;
-    this.reserved = Math.min(reserved ?? 0, max - 1);
+    // At most half: a small max with the default reserve must still leave room for clients without the token.
+    this.reserved = Math.min(reserved ?? 0, Math.floor(max / 2));
   }
 
   get active(): number {

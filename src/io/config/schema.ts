@@ -210,11 +210,11 @@ export const serverSchema = z
     // Client limits (issue 12): no one client can starve the others; see README "Client limits".
     /** Streams one remote address may hold without the token (a token holder is not capped). */
     maxSseClientsPerClient: z.number().int().min(1).max(10_000).default(16),
-    /** The last SSE slots, kept for requests that carry the token. */
+    /** The last SSE slots, kept for requests that carry the token (at most half of maxSseClients). */
     reservedSseClients: z.number().int().min(0).max(10_000).default(20),
     /** Open sockets at most; over it, the oldest idle socket without the token is closed. */
     maxConnections: z.number().int().min(10).max(100_000).default(1000),
-    /** The last sockets, kept for requests that carry the token (and /health, /ready). */
+    /** The last sockets, kept for requests that carry the token and for /health, /ready (at most half). */
     reservedConnections: z.number().int().min(0).max(100_000).default(50),
     /** A socket that sends no byte for this long is closed. */
     idleSocketTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
