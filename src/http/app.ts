@@ -53,6 +53,8 @@ export interface HttpApp {
   readonly request: App['request'];
   readonly streams: Streams;
   readonly metrics: PlantMetrics;
+  /** Wrong tokens per client (stats() for /metrics). */
+  readonly throttle: AuthThrottle;
   /** The OpenAPI document served at /openapi.json. */
   document(): ReturnType<App['getOpenAPIDocument']>;
   /** End the streams, stop their timers and the metrics subscription. The app answers no more streams. */
@@ -124,6 +126,7 @@ export function createHttpApp(services: AppServices, options: HttpAppOptions): H
     request: app.request,
     streams,
     metrics,
+    throttle,
     document,
     close: () => {
       streams.close();
