@@ -56,6 +56,7 @@ export async function startHttpServer(services: AppServices, options: HttpServer
     server = await listen(app, options.port, options.host, options.server, connections);
   } catch (err) {
     app.close();
+    connections.stop();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
