@@ -115,7 +115,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'jsscada-bench-http-'));
   writeFileSync(join(dir, 'plant.yaml'), plantYaml());
   const running = await startCollector({ configFile: join(dir, 'plant.yaml'), dataDir: dir, logger: silentLogger() });
-  const server = { ...serverSchema.parse({}), maxSseClients: SSE_CLIENTS + 20, devicesStreamIntervalMs: 1000 };
+  // Every bench client is one host (127.0.0.1) without the token: lift the per-client cap.
+  const server = { ...serverSchema.parse({}), maxSseClients: SSE_CLIENTS + 20, maxSseClientsPerClient: SSE_CLIENTS + 20, devicesStreamIntervalMs: 1000 };
   const http = await startHttpServer(running.services, { server, dataDir: dir, port: 0, host: '127.0.0.1', logger: silentLogger(), envToken: 'bench-token-0123456789' });
   const url = `http://127.0.0.1:${http.port}${PATH}`;
   const child = fork(fileURLToPath(import.meta.url), ['clients', String(http.port), String(SSE_CLIENTS)], { execArgv: process.execArgv });

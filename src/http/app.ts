@@ -7,7 +7,10 @@ import type { ServerConfig } from '../io/config/schema.js';
 import { errorResponder, validationHook, wrapNonErrors } from './error-handler.js';
 import { ApiError } from './errors.js';
 import { PlantMetrics } from './metrics.js';
+import { AuthThrottle } from './auth-throttle.js';
+import type { ConnectionGuard } from './connection-guard.js';
 import { bearerAuth } from './middleware/auth.js';
+import { connectionPolicy } from './middleware/connection-policy.js';
 import { limitBody } from './middleware/body-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import type { App, AppEnv, RouteContext } from './route-context.js';
@@ -40,6 +43,8 @@ export interface HttpAppOptions {
   readonly streams?: Omit<StreamTuning, 'clock'> | undefined;
   /** The built operator panel served at /; default ui/dist; null = no panel. */
   readonly panelDir?: string | null | undefined;
+  /** The server's socket accounting (startHttpServer); absent in-process. */
+  readonly connections?: ConnectionGuard | undefined;
 }
 
 export interface HttpApp {
@@ -48,6 +53,8 @@ export interface HttpApp {
   readonly request: App['request'];
   readonly streams: Streams;
   readonly metrics: PlantMetrics;
+  /** Wrong tokens per client (stats() for /metrics). */
+  readonly throttle: AuthThrottle;
   /** The OpenAPI document served at /openapi.json. */
   document(): ReturnType<App['getOpenAPIDocument']>;
   /** End the streams, stop their timers and the metrics subscription. The app answers no more streams. */
@@ -91,7 +98,9 @@ export function createHttpApp(services: AppServices, options: HttpAppOptions): H
     );
   }
   app.use(limitBody(server.bodyLimitBytes));
-  app.use(bearerAuth({ token: options.token, protectReads: server.protectReads, isOpen: (p) => OPEN_PATHS.test(p) || !DATA_PATHS.test(p), queryTokenPaths: new Set(STREAM_PATHS) }));
+  const throttle = new AuthThrottle({ limit: server.authFailureLimit, windowMs: server.authFailureWindowMs, clock, logger });
+  app.use(bearerAuth({ token: options.token, protectReads: server.protectReads, isOpen: (p) => OPEN_PATHS.test(p) || !DATA_PATHS.test(p), queryTokenPaths: new Set(STREAM_PATHS), throttle }));
+  if (options.connections) app.use(connectionPolicy(options.connections));
 
   registerOpsRoutes(app, ctx);
   let doc: ReturnType<App['getOpenAPIDocument']> | undefined;
@@ -118,6 +127,7 @@ export function createHttpApp(services: AppServices, options: HttpAppOptions): H
     request: app.request,
     streams,
     metrics,
+    throttle,
     document,
     close: () => {
       streams.close();

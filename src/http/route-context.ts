@@ -5,7 +5,8 @@ import type { PlantMetrics } from './metrics.js';
 import type { WriterMetrics } from './schemas/status.js';
 import type { Streams } from './sse/streams.js';
 
-export type AppEnv = { Variables: Record<string, never> };
+/** `authenticated`: the request carried the right token (set by bearerAuth, also on open reads). */
+export type AppEnv = { Variables: { authenticated?: boolean } };
 export type App = OpenAPIHono<AppEnv>;
 
 /** What route modules get: the services, the streams, and the providers the lead may extend. */

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
@@ -5,6 +6,7 @@ import type { AppServices } from '../app-services.js';
 import type { Clock } from '../clock.js';
 import type { ServerConfig } from '../io/config/schema.js';
 import { createHttpApp, type HttpApp, type HttpAppOptions } from './app.js';
+import { ConnectionGuard } from './connection-guard.js';
 import { resolveToken } from './token.js';
 
 export { createHttpApp, type HttpApp, type HttpAppOptions };
@@ -29,6 +31,8 @@ export interface RunningHttpServer {
   readonly port: number;
   readonly token: string;
   readonly app: HttpApp;
+  /** Socket accounting: open, evicted, refused (server.maxConnections and friends). */
+  readonly connections: ConnectionGuard;
   /** End the streams, stop accepting, close idle keep-alive sockets, then the rest after 2 s. */
   close(): Promise<void>;
 }
@@ -44,12 +48,15 @@ export async function startHttpServer(services: AppServices, options: HttpServer
     dataDir: options.dataDir,
     print: options.print ?? ((line) => process.stdout.write(`${line}\n`)),
   });
-  const app = createHttpApp(services, { server: options.server, token, logger: options.logger, clock: options.clock, writerMetrics: options.writerMetrics });
+  const { maxConnections, reservedConnections, idleSocketTimeoutMs } = options.server;
+  const connections = new ConnectionGuard({ maxConnections, reservedConnections, idleSocketTimeoutMs });
+  const app = createHttpApp(services, { server: options.server, token, logger: options.logger, clock: options.clock, writerMetrics: options.writerMetrics, connections });
   let server: ServerType;
   try {
-    server = await listen(app, options.port, options.host);
+    server = await listen(app, options.port, options.host, options.server, connections);
   } catch (err) {
     app.close();
+    connections.stop();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -59,6 +66,7 @@ export async function startHttpServer(services: AppServices, options: HttpServer
     port,
     token,
     app,
+    connections,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         app.close();
@@ -73,12 +81,23 @@ export async function startHttpServer(services: AppServices, options: HttpServer
   };
 }
 
-function listen(app: HttpApp, port: number, hostname: string): Promise<ServerType> {
+function listen(app: HttpApp, port: number, hostname: string, limits: ServerConfig, connections: ConnectionGuard): Promise<ServerType> {
+  // Node checks headersTimeout and requestTimeout every connectionsCheckingInterval (30 s by
+  // default): check often enough that the configured timeouts mean what they say.
+  const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  const serverOptions = {
+    headersTimeout,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
+  };
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname }, () => {
+    const server = serve({ fetch: app.fetch, port, hostname, serverOptions }, () => {
       server.off('error', reject);
       resolve(server);
     });
+    // Before the first connection can arrive (listen completes on a later tick).
+    connections.attach(server as Server);
     server.once('error', reject);
   });
 }

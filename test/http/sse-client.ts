@@ -20,10 +20,11 @@ export class SseReader {
   private res: IncomingMessage | null = null;
   private waiters = new Set<() => void>();
 
-  static open(port: number, path: string, headers: Record<string, string> = {}): Promise<SseReader> {
+  /** `localAddress`: another loopback address (127.0.0.2, ...) plays another client host. */
+  static open(port: number, path: string, headers: Record<string, string> = {}, localAddress?: string): Promise<SseReader> {
     const reader = new SseReader();
     return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream', ...headers }, agent: false }, (res) => {
+      const req = request({ host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream', ...headers }, agent: false, ...(localAddress ? { localAddress } : {}) }, (res) => {
         reader.res = res;
         reader.status = res.statusCode ?? 0;
         reader.headers = res.headers;

@@ -10,7 +10,7 @@ const open: SseReader[] = [];
 
 beforeAll(async () => {
   plant = await startPlant();
-  http = makeApp(plant, { server: { devicesStreamIntervalMs: 250, maxSseClients: 6 }, streams: { keepAliveMs: 300 } });
+  http = makeApp(plant, { server: { devicesStreamIntervalMs: 250, maxSseClients: 6, reservedSseClients: 0 }, streams: { keepAliveMs: 300 } });
   server = await serveApp(http);
   await until(() => plant.running.collector.latest('plc1') !== null, 3_000, 'first poll');
 });

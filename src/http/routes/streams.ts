@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { clientAddress } from '../client.js';
 import { ApiError } from '../errors.js';
 import { errors } from '../schemas/common.js';
 import { INSPECT_KINDS, type InspectKind } from '../sse/inspect-stream.js';
 import { parseLastEventId } from '../sse/wire.js';
-import type { App, RouteContext } from '../route-context.js';
+import type { App, AppEnv, RouteContext } from '../route-context.js';
 
 export const STREAM_PATHS = ['/api/devices/stream', '/api/polling/stream', '/api/inspect/stream'] as const;
 
@@ -17,12 +18,18 @@ const resumeHeaders = z.object({ 'last-event-id': z.string().max(20).optional().
 function stream(description: string) {
   return {
     200: { description, content: { 'text/event-stream': { schema: z.string().openapi({ description: 'Server-Sent Events (id, event, data: JSON); `: keep-alive` comments every 15 s' }) } } },
-    ...errors({ 400: '', 503: 'Too many stream clients (server.maxSseClients): TOO_MANY_STREAMS' }),
+    ...errors({ 400: '', 503: 'Too many stream clients (server.maxSseClients, maxSseClientsPerClient without the token, reservedSseClients kept for the token): TOO_MANY_STREAMS' }),
   };
 }
 
-function request(c: Context, query: { lastEventId?: string | undefined }) {
-  return { lastEventId: parseLastEventId(c.req.header('last-event-id') ?? query.lastEventId), signal: c.req.raw.signal };
+function request(c: Context<AppEnv>, query: { lastEventId?: string | undefined }) {
+  const client = clientAddress(c);
+  return {
+    lastEventId: parseLastEventId(c.req.header('last-event-id') ?? query.lastEventId),
+    signal: c.req.raw.signal,
+    // Per-client cap and token reserve (SseLimiter); in-process requests have no address.
+    requester: client === undefined ? undefined : { client, authenticated: c.get('authenticated') === true },
+  };
 }
 
 /** The live streams (SSE). Registered before /api/devices/{name} so "stream" is not read as a name. */

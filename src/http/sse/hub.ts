@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import type { SseLimiter } from './limiter.js';
+import type { SseLimiter, StreamRequester } from './limiter.js';
 import { SseClient } from './sse-client.js';
 import { Ticker } from './ticker.js';
 import { encodeFrame, KEEP_ALIVE, retryFrame } from './wire.js';
@@ -39,6 +39,8 @@ export interface OpenOptions {
   readonly snapshot: () => readonly { readonly event: string; readonly data: unknown }[];
   /** This client's view of a broadcast (a filter): the data to send, or null to skip it. */
   readonly view?: ((message: HubMessage) => unknown) | undefined;
+  /** The remote address and token status, for the per-client cap and the reserve; none in-process. */
+  readonly requester?: StreamRequester | undefined;
 }
 
 type Entry = SseClient & { view?: ((message: HubMessage) => unknown) | undefined };
@@ -98,12 +100,20 @@ export class SseHub {
 
   /** Open a client; throws the limiter's 503 when the cap is reached. */
   open(options: OpenOptions): Response {
-    this.options.limiter.acquire();
+    const release = this.options.limiter.acquire(options.requester);
     let client: Entry;
     try {
-      client = new SseClient({ queueCapacity: this.options.queueCapacity, signal: options.signal, onClose: (c) => this.remove(c) });
+      // The slot goes back with the connection (onClose may run in the constructor: an aborted request).
+      client = new SseClient({
+        queueCapacity: this.options.queueCapacity,
+        signal: options.signal,
+        onClose: (c) => {
+          release();
+          this.remove(c);
+        },
+      });
     } catch (err) {
-      this.options.limiter.release();
+      release();
       throw err;
     }
     client.view = options.view;
@@ -165,7 +175,6 @@ export class SseHub {
 
   private remove(client: SseClient): void {
     if (this.clients.delete(client as Entry)) this.droppedByGone += client.queue.dropped;
-    this.options.limiter.release();
     if (this.clients.size > 0 || !this.active || this.lingerTimer !== null) return;
     this.keepAlive.stop();
     const timer = this.options.clock.setTimeout(() => this.idle(), this.options.lingerMs);

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import type { SseLimiter } from './limiter.js';
+import type { SseLimiter, StreamRequester } from './limiter.js';
 
 /** What every stream shares: time, the client cap and the hub tuning. */
 export interface StreamDeps {
@@ -14,6 +14,8 @@ export interface StreamDeps {
 export interface OpenRequest {
   readonly lastEventId: number | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Who asks (remote address, token or not); absent in-process. */
+  readonly requester?: StreamRequester | undefined;
 }
 
 export const STREAM_DEFAULTS = {

@@ -24,7 +24,7 @@ export class Streams {
   readonly inspect: InspectStream;
 
   constructor(services: AppServices, server: ServerConfig, tuning: StreamTuning) {
-    this.limiter = new SseLimiter(server.maxSseClients);
+    this.limiter = new SseLimiter({ max: server.maxSseClients, perClient: server.maxSseClientsPerClient, reserved: server.reservedSseClients });
     const deps: StreamDeps = {
       clock: tuning.clock,
       limiter: this.limiter,

@@ -236,6 +236,26 @@ export const serverSchema = z
     maxSseClients: z.number().int().min(1).max(10_000).default(200),
     /** Period of the devices stream's batch. */
     devicesStreamIntervalMs: z.number().int().min(250).max(3_600_000).default(5000),
+    // Client limits (issue 12): no one client can starve the others; see README "Client limits".
+    /** Streams one remote address may hold without the token (a token holder is not capped). */
+    maxSseClientsPerClient: z.number().int().min(1).max(10_000).default(16),
+    /** The last SSE slots, kept for requests that carry the token (at most half of maxSseClients). */
+    reservedSseClients: z.number().int().min(0).max(10_000).default(20),
+    /** Open sockets at most; over it, the oldest idle socket without the token is closed. */
+    maxConnections: z.number().int().min(10).max(100_000).default(1000),
+    /** The last sockets, kept for requests that carry the token and for /health, /ready (at most half). */
+    reservedConnections: z.number().int().min(0).max(100_000).default(50),
+    /** A socket that sends no byte for this long is closed. */
+    idleSocketTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
+    /** Time to receive a request's headers (slow senders are cut off with 408). */
+    headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+    /** Time to receive a whole request, body included. */
+    requestTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
+    /** An idle keep-alive socket is closed after this long. */
+    keepAliveTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
+    /** Wrong tokens one remote address may send per window before it gets 429. */
+    authFailureLimit: z.number().int().min(1).max(1_000_000).default(10),
+    authFailureWindowMs: z.number().int().min(1_000).max(86_400_000).default(60_000),
   })
   .strict();
 export type ServerConfig = z.output<typeof serverSchema>;
@@ -254,7 +274,8 @@ export const plantSchema = z
       batchMaxRows: 5_000,
       spoolMaxBytes: 1024 * 1024 * 1024,
     }),
-    server: serverSchema.default({ protectReads: false, corsOrigins: [], bodyLimitBytes: 1024 * 1024, maxSseClients: 200, devicesStreamIntervalMs: 5000 }),
+    // prefault: the empty object is parsed, so every server field takes its own default.
+    server: serverSchema.prefault({}),
   })
   .strict();
 export type PlantConfig = z.output<typeof plantSchema>;
