@@ -1,0 +1,98 @@
+import type Database from 'better-sqlite3';
+import { bucketWidth, countBound, latestKey, pointsResult, wantsBuckets, type HistoryBucket, type HistoryKey, type HistoryPoint, type HistoryQuery, type HistoryResult } from './history-source.js';
+
+type Db = Database.Database;
+type Stmt = Database.Statement;
+
+/**
+ * The history queries on a SQLite value database (config/sqlite/values.sql), synchronous, on a
+ * read-only connection. They run in the history thread (sqlite-history-worker.ts): a bucket
+ * scan over a week of a 100 ms tag reads millions of rows, which must not block the event loop.
+ *
+ * tag_data's key is (ts, tag_id) (chosen for insert speed, see values.sql), so a tag's range is
+ * a scan of the ts range filtered by tag_id: its cost grows with the rows of every tag in the
+ * range (bench/history.ts measures it).
+ */
+export class SqliteHistoryQueries {
+  private readonly tagById: Stmt;
+  private readonly tagByName: Stmt;
+  private readonly count: Stmt;
+  private readonly raw: Stmt;
+  private readonly buckets: Stmt;
+  private readonly tagsOf: Stmt;
+  private readonly newestFirst: Stmt;
+
+  constructor(db: Db) {
+    // The newest id when a name is known on several devices (a retired tag, a moved one).
+    this.tagById = db.prepare(
+      `SELECT t.id FROM tags t JOIN collectors c ON c.id = t.collector_id
+       WHERE c.name = ? AND t.device = ? AND t.name = ?`,
+    );
+    this.tagByName = db.prepare(
+      `SELECT t.id FROM tags t JOIN collectors c ON c.id = t.collector_id
+       WHERE c.name = ? AND t.name = ? ORDER BY t.id DESC LIMIT 1`,
+    );
+    this.count = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM tag_data WHERE tag_id = ? AND ts BETWEEN ? AND ? LIMIT ?)');
+    this.raw = db.prepare('SELECT ts, value, text_value AS text, quality FROM tag_data WHERE tag_id = ? AND ts BETWEEN ? AND ? ORDER BY ts DESC LIMIT ?');
+    // Integer division on the epoch-ms ts; `last` is looked up by (ts, tag_id) for each
+    // bucket's newest row (at most maxPoints + 1 key lookups), not carried through the scan.
+    this.buckets = db.prepare(
+      `SELECT b.bucket AS ts, b.mn AS min, b.mx AS max, b.av AS avg, b.n AS count, b.bad AS bad,
+              (SELECT d.value FROM tag_data d WHERE d.ts = b.last_ts AND d.tag_id = @tag) AS last
+       FROM (SELECT (ts / @width) * @width AS bucket, min(value) AS mn, max(value) AS mx, avg(value) AS av,
+                    count(*) AS n, sum(quality <> 0) AS bad, max(ts) AS last_ts
+             FROM tag_data WHERE tag_id = @tag AND ts BETWEEN @from AND @to
+             GROUP BY ts / @width) b
+       ORDER BY b.bucket`,
+    );
+    this.tagsOf = db.prepare('SELECT t.id, t.device, t.name FROM tags t JOIN collectors c ON c.id = t.collector_id WHERE c.name = ?');
+    this.newestFirst = db.prepare('SELECT tag_id, ts, value, text_value AS text, quality FROM tag_data ORDER BY ts DESC');
+  }
+
+  tagId(key: HistoryKey): number | null {
+    const row = (key.device === null ? this.tagByName.get(key.collector, key.tag) : this.tagById.get(key.collector, key.device, key.tag)) as { id: number } | undefined;
+    return row?.id ?? null;
+  }
+
+  read(key: HistoryKey, q: HistoryQuery): HistoryResult {
+    const id = this.tagId(key);
+    if (id === null) return { kind: 'points', points: [], truncated: false };
+    if (q.maxPoints !== undefined) {
+      const { n } = this.count.get(id, q.from, q.to, countBound(q)) as { n: number };
+      if (wantsBuckets(q, n)) {
+        const bucketMs = bucketWidth(q.from, q.to, q.maxPoints);
+        // better-sqlite3 binds every JS number as REAL: the width goes in as a BigInt, so the
+        // division on the INTEGER ts is integer division.
+        const buckets = this.buckets.all({ tag: id, from: q.from, to: q.to, width: BigInt(bucketMs) }) as HistoryBucket[];
+        return { kind: 'buckets', bucketMs, buckets };
+      }
+    }
+    return pointsResult(this.raw.all(id, q.from, q.to, q.limit) as HistoryPoint[], q.limit);
+  }
+
+  /**
+   * The newest row of each tag. With the (ts, tag_id) key, "newest of one tag" is a backward scan
+   * until that tag shows up: one scan serves every tag, and stops when all are found or after
+   * `scanLimit` rows (a tag silent for longer than that has no "latest" here).
+   */
+  latest(collector: string, tags: readonly { device: string; tag: string }[], scanLimit = 2_000_000): Map<string, HistoryPoint> {
+    const wanted = new Set(tags.map((t) => latestKey(t.device, t.tag)));
+    const byId = new Map<number, string>();
+    for (const t of this.tagsOf.all(collector) as { id: number; device: string; name: string }[]) {
+      const k = latestKey(t.device, t.name);
+      if (wanted.has(k)) byId.set(t.id, k);
+    }
+    const out = new Map<string, HistoryPoint>();
+    if (byId.size === 0) return out;
+    let scanned = 0;
+    for (const row of this.newestFirst.iterate() as IterableIterator<HistoryPoint & { tag_id: number }>) {
+      const k = byId.get(row.tag_id);
+      if (k !== undefined && !out.has(k)) {
+        out.set(k, { ts: row.ts, value: row.value, text: row.text, quality: row.quality });
+        if (out.size === byId.size) break;
+      }
+      if (++scanned >= scanLimit) break;
+    }
+    return out;
+  }
+}

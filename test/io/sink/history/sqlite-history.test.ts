@@ -1,0 +1,124 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryResult } from '../../../../src/io/sink/history/history-source.js';
+import { SqliteHistory } from '../../../../src/io/sink/history/sqlite-history.js';
+import { BASE, expectedBuckets, FIXTURE_TAGS, fixtureRows, STEP_MS } from './fixture.js';
+
+let dir: string;
+let path: string;
+let history: SqliteHistory;
+
+/** A value file made from the shipped DDL and plain SQL (no sink code involved). */
+function createValueFile(file: string): void {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.exec(readFileSync(join(__dirname, '../../../../config/sqlite/values.sql'), 'utf8'));
+  const collectorId = new Map<string, number>();
+  for (const name of ['line-a', 'line-b']) {
+    collectorId.set(name, Number(db.prepare('INSERT INTO collectors (name, instance_id) VALUES (?, ?)').run(name, `${name}-instance`).lastInsertRowid));
+  }
+  const ids = FIXTURE_TAGS.map((t) =>
+    Number(db.prepare('INSERT INTO tags (collector_id, device, name, created_at, updated_at) VALUES (?, ?, ?, 0, 0)').run(collectorId.get(t.collector), t.device, t.name).lastInsertRowid),
+  );
+  const insert = db.prepare('INSERT INTO tag_data (tag_id, ts, value, text_value, quality) VALUES (?, ?, ?, ?, ?)');
+  db.transaction(() => {
+    for (const r of fixtureRows()) insert.run(ids[r.tag], r.ts, r.value, r.text, r.quality);
+  })();
+  db.close();
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'jsscada-history-'));
+  path = join(dir, 'values.db');
+  createValueFile(path);
+  history = new SqliteHistory(path);
+});
+afterAll(async () => {
+  await history.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const A = { collector: 'line-a', device: 'plc1', tag: 'temp' } as const;
+const B = { collector: 'line-b', device: 'plc1', tag: 'temp' } as const;
+const range = { from: BASE, to: BASE + 9_999, limit: 1000 };
+
+function buckets(r: HistoryResult) {
+  if (r.kind !== 'buckets') throw new Error(`expected buckets, got ${r.kind}`);
+  return r;
+}
+function points(r: HistoryResult) {
+  if (r.kind !== 'points') throw new Error(`expected points, got ${r.kind}`);
+  return r;
+}
+
+describe('SQLite history', () => {
+  it('answers exact min/max/avg/count/last/bad per bucket when the range holds more rows than maxPoints', async () => {
+    const r = buckets(await history.read(A, { ...range, maxPoints: 10 }));
+    expect(r.bucketMs).toBe(1000);
+    const want = expectedBuckets(0);
+    expect(r.buckets.map(({ avg, ...rest }) => rest)).toEqual(want.map(({ avg, ...rest }) => rest));
+    r.buckets.forEach((b, k) => expect(b.avg).toBeCloseTo(want[k]!.avg, 9));
+  });
+
+  it('returns raw points, oldest first, when the range holds no more rows than maxPoints', async () => {
+    const r = points(await history.read(A, { ...range, maxPoints: 100 }));
+    expect(r.truncated).toBe(false);
+    expect(r.points).toHaveLength(100);
+    expect(r.points[0]).toEqual({ ts: BASE, value: 0, text: null, quality: 0 });
+    expect(r.points[5]).toEqual({ ts: BASE + 5 * STEP_MS, value: null, text: null, quality: 1 });
+    const limited = points(await history.read(A, { ...range, limit: 3 }));
+    expect(limited).toEqual({ kind: 'points', truncated: true, points: [97, 98, 99].map((i) => ({ ts: BASE + i * STEP_MS, value: i, text: null, quality: 0 })) });
+  });
+
+  it('reads two collectors with the same device and tag names apart', async () => {
+    const b = buckets(await history.read(B, { ...range, maxPoints: 10 }));
+    expect(b.buckets.map((x) => [x.min, x.max, x.last])).toEqual(expectedBuckets(1000).map((x) => [x.min, x.max, x.last]));
+    const raw = points(await history.read(B, { ...range, limit: 1 }));
+    expect(raw.points[0]!.value).toBe(1099);
+    const latest = await history.latest('line-b', [{ device: 'plc1', tag: 'temp' }]);
+    expect([...latest]).toEqual([['plc1\u0000temp', { ts: BASE + 99 * STEP_MS, value: 1099, text: null, quality: 0 }]]);
+  });
+
+  it('a null device reads the newest tag of that name; tagExists knows collectors and devices', async () => {
+    const r = points(await history.read({ collector: 'line-a', device: null, tag: 'temp' }, { ...range, limit: 1 }));
+    expect(r.points[0]!.value).toBe(99);
+    const old = points(await history.read({ collector: 'line-a', device: 'old', tag: 'temp' }, { from: 0, to: BASE, limit: 10 }));
+    expect(old.points.map((p) => p.value)).toEqual([42]);
+    expect(await history.tagExists({ collector: 'line-a', device: null, tag: 'temp' })).toBe(true);
+    expect(await history.tagExists({ collector: 'line-b', device: 'plc1', tag: 'other' })).toBe(false);
+    expect(await history.tagExists({ collector: 'line-c', device: null, tag: 'temp' })).toBe(false);
+    expect(await history.read({ collector: 'line-c', device: null, tag: 'temp' }, range)).toEqual({ kind: 'points', points: [], truncated: false });
+  });
+
+  it('latest: the newest row of each named tag of one collector, keyed device NUL tag', async () => {
+    const latest = await history.latest('line-a', [
+      { device: 'plc1', tag: 'temp' },
+      { device: 'old', tag: 'temp' },
+      { device: 'plc1', tag: 'other' },
+      { device: 'plc1', tag: 'missing' },
+    ]);
+    expect(Object.fromEntries(latest)).toEqual({
+      'plc1\u0000temp': { ts: BASE + 99 * STEP_MS, value: 99, text: null, quality: 0 },
+      'old\u0000temp': { ts: BASE - 86_400_000, value: 42, text: null, quality: 0 },
+      'plc1\u0000other': { ts: BASE + 99 * STEP_MS, value: -99, text: null, quality: 0 },
+    });
+  });
+
+  it('a file without the value tables yet reads as empty; a missing file fails as SINK_UNAVAILABLE', async () => {
+    const blank = join(dir, 'blank.db');
+    new Database(blank).close();
+    const h = new SqliteHistory(blank);
+    const missing = new SqliteHistory(join(dir, 'nope.db'));
+    try {
+      expect(await h.tagExists(A)).toBe(false);
+      expect(await h.read(A, range)).toEqual({ kind: 'points', points: [], truncated: false });
+      await expect(missing.read(A, range)).rejects.toMatchObject({ name: 'SinkError', code: 'SINK_UNAVAILABLE', message: expect.stringContaining('nope.db') });
+    } finally {
+      await h.close();
+      await missing.close();
+    }
+  });
+});
