@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryResult } from '../../../../src/io/sink/history/history-source.js';
 import { PostgresHistory } from '../../../../src/io/sink/history/postgres-history.js';
-import { bucketsSql, type BucketFlavour } from '../../../../src/io/sink/history/postgres-sql.js';
+import { bucketFlavour, bucketsSql, type BucketFlavour } from '../../../../src/io/sink/history/postgres-sql.js';
 import { dropSchema, NO_PG, PG_URL, SKIP_REASON, uniqueSchema, withClient } from '../postgres/pg-env.js';
 import { BASE, expectedBuckets, FIXTURE_TAGS, fixtureRows, STEP_MS } from './fixture.js';
 
@@ -60,6 +60,17 @@ function points(r: HistoryResult) {
   if (r.kind !== 'points') throw new Error(`expected points, got ${r.kind}`);
   return r;
 }
+
+describe('PostgreSQL history SQL', () => {
+  it('uses time_bucket when TimescaleDB is in the database, date_bin from PG 14, arithmetic before', () => {
+    expect(bucketFlavour(150004, true)).toBe('time_bucket');
+    expect(bucketFlavour(150004, false)).toBe('date_bin');
+    expect(bucketFlavour(140000, false)).toBe('date_bin');
+    expect(bucketFlavour(130012, false)).toBe('arithmetic');
+    // Aligned to the epoch like the others (TimescaleDB's default origin is 2000-01-03).
+    expect(bucketsSql('time_bucket')).toContain("time_bucket(($4::bigint * INTERVAL '1 millisecond'), ts, TIMESTAMPTZ 'epoch')");
+  });
+});
 
 describe.skipIf(NO_PG)(`PostgreSQL history ${NO_PG ? SKIP_REASON : ''}`, () => {
   it('answers exact min/max/avg/count/last/bad per bucket when the range holds more rows than maxPoints', async () => {

@@ -50,6 +50,12 @@ export class FakeOracle {
   readonly stats = { commits: 0, rollbacks: 0, dropped: 0, executeMany: 0, maxRowsPerCall: 0, pools: 0 };
   /** Longest TEXT_VALUE (bytes), as VARCHAR2(4000 BYTE). */
   maxTextBytes = 4000;
+  /** Answers the history reader's SELECTs (a test supplies it; rows as arrays, as node-oracledb's default). */
+  onSelect: ((sql: string, binds: unknown[]) => unknown[][]) | null = null;
+  /** Every SELECT run besides the probe, with its binds and the connection's callTimeout. */
+  readonly selects: { sql: string; binds: unknown[]; callTimeout: number }[] = [];
+  /** The attributes of the last pool created. */
+  lastPool: OraclePoolAttributes | null = null;
 
   // Stand-ins: the types accept a number where a DbType goes; the sink only passes these through.
   readonly NUMBER = 2010;
@@ -59,6 +65,7 @@ export class FakeOracle {
   async createPool(attributes: OraclePoolAttributes): Promise<OraclePool> {
     if (attributes.poolMax !== 1) throw new Error('the sink must ask for one connection per writer');
     this.stats.pools++;
+    this.lastPool = attributes;
     return {
       getConnection: async () => {
         if (this.queueTimeoutOnce) {
@@ -124,8 +131,12 @@ class FakeConnection implements OracleConnection {
     return { rowsAffected, batchErrors };
   }
 
-  async execute(sql: string): Promise<OracleResult> {
+  async execute(sql: string, binds: unknown[] = []): Promise<OracleResult> {
     this.check();
+    if (sql.startsWith('SELECT') && sql !== 'SELECT 1 FROM DUAL' && this.db.onSelect) {
+      this.db.selects.push({ sql, binds, callTimeout: this.callTimeout });
+      return { rows: this.db.onSelect(sql, binds) };
+    }
     if (sql !== 'SELECT 1 FROM DUAL') throw new Error(`unexpected SQL ${sql}`);
     return { rows: [[1]] };
   }
