@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Collector } from './actors/collector.js';
@@ -14,7 +15,8 @@ import { isStoreEmpty, readPlant } from './io/config/store-sql.js';
 import { protocolOf } from './io/protocols.js';
 import type { Delivery } from './io/sink/delivery/delivery.js';
 import { openDatabase } from './io/sink/sqlite/database.js';
-import { HistoryReader } from './io/sink/sqlite/history.js';
+import { createHistorySource } from './io/sink/history/index.js';
+import type { HistorySource } from './io/sink/history/history-source.js';
 import { SqliteSink } from './io/sink/sqlite/sqlite-sink.js';
 import { bufferMachine } from './machines/buffer.js';
 import { deviceLinkMachine } from './machines/deviceLink.js';
@@ -76,7 +78,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
   const sqlite = new SqliteSink(dbPath);
   await sqlite.open();
   const reader = openDatabase(dbPath, { readonly: true });
-  const started: { collector?: Collector; delivery?: Delivery; http?: RunningHttpServer } = {};
+  const started: { collector?: Collector; delivery?: Delivery; http?: RunningHttpServer; history?: HistorySource } = {};
   try {
     if (isStoreEmpty(reader)) {
       if (!fileConfig) throw new Error(`the store in ${dbPath} is empty; give --config FILE (YAML) to import one`);
@@ -94,10 +96,15 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     const collector = new Collector(stored, { logger, clock, sink: delivery, protocolOf, inspect: inspection.inspect });
     collector.start();
     started.collector = collector;
+    // History reads the database the values go to; it connects at the first read.
+    const history = await createHistorySource(stored.plant.sink, { dataDir, storePath: dbPath });
+    started.history = history;
     const services: AppServices = {
       collector,
       config: new ConfigService({ writer: sqlite, reader, collector, logger }),
-      history: new HistoryReader(reader),
+      history,
+      // Placeholder until collector.name lands (issue 11): the host name, its documented default.
+      collectorName: hostname(),
       inspection,
       version: VERSION,
     };
@@ -130,6 +137,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
         const result = await collector.shutdown();
         // Rows still waiting for a retry go to the spool; then the sink closes.
         await delivery.close();
+        await history.close();
         await sqlite.close();
         reader.close();
         await closed;
@@ -141,6 +149,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     // Whatever started must stop again: a half-started collector would poll into a closed sink.
     await started.collector?.shutdown({ drainTimeoutMs: 2000 }).catch(() => undefined);
     await started.delivery?.close().catch(() => undefined);
+    await started.history?.close().catch(() => undefined);
     reader.close();
     await sqlite.close();
     throw err;

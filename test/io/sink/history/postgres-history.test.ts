@@ -1,45 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryResult } from '../../../../src/io/sink/history/history-source.js';
 import { PostgresHistory } from '../../../../src/io/sink/history/postgres-history.js';
 import { bucketFlavour, bucketsSql, type BucketFlavour } from '../../../../src/io/sink/history/postgres-sql.js';
 import { dropSchema, NO_PG, PG_URL, SKIP_REASON, uniqueSchema, withClient } from '../postgres/pg-env.js';
-import { BASE, expectedBuckets, FIXTURE_TAGS, fixtureRows, STEP_MS } from './fixture.js';
+import { createPgFixture } from './databases.js';
+import { BASE, expectedBuckets, STEP_MS } from './fixture.js';
 
 const schema = uniqueSchema('hist');
 let history: PostgresHistory;
 let tagIds: number[] = [];
 
-/** The shipped DDL and plain SQL: collectors, tags with database-assigned ids, rows. */
-async function createDatabase(url: string): Promise<void> {
-  await withClient(url, async (c) => {
-    await c.query(`CREATE SCHEMA "${schema}"`);
-    await c.query(`SET search_path TO "${schema}"`);
-    await c.query(readFileSync(join(__dirname, '../../../../config/postgres/schema.sql'), 'utf8'));
-    const collectors = new Map<string, number>();
-    for (const name of ['line-a', 'line-b']) {
-      const r = await c.query<{ id: number }>('INSERT INTO collectors (name, instance_id) VALUES ($1, $2) RETURNING id', [name, `${name}-instance`]);
-      collectors.set(name, r.rows[0]!.id);
-    }
-    tagIds = [];
-    for (const t of FIXTURE_TAGS) {
-      const r = await c.query<{ id: number }>('INSERT INTO tags (collector_id, device, name) VALUES ($1, $2, $3) RETURNING id', [collectors.get(t.collector), t.device, t.name]);
-      tagIds.push(r.rows[0]!.id);
-    }
-    const rows = fixtureRows();
-    await c.query(
-      `INSERT INTO tag_data (tag_id, ts, value, text_value, quality)
-       SELECT t, TIMESTAMPTZ 'epoch' + ms * INTERVAL '1 millisecond', v, x, q
-       FROM unnest($1::int[], $2::bigint[], $3::float8[], $4::text[], $5::smallint[]) AS r(t, ms, v, x, q)`,
-      [rows.map((r) => tagIds[r.tag]), rows.map((r) => r.ts), rows.map((r) => r.value), rows.map((r) => r.text), rows.map((r) => r.quality)],
-    );
-  });
-}
-
 beforeAll(async () => {
   if (NO_PG) return;
-  await createDatabase(PG_URL!);
+  tagIds = await createPgFixture(PG_URL!, schema);
   history = new PostgresHistory({ url: PG_URL, schema });
 });
 afterAll(async () => {

@@ -1,39 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryResult } from '../../../../src/io/sink/history/history-source.js';
 import { SqliteHistory } from '../../../../src/io/sink/history/sqlite-history.js';
-import { BASE, expectedBuckets, FIXTURE_TAGS, fixtureRows, STEP_MS } from './fixture.js';
+import { createSqliteFixture } from './databases.js';
+import { BASE, expectedBuckets, STEP_MS } from './fixture.js';
 
 let dir: string;
 let path: string;
 let history: SqliteHistory;
 
-/** A value file made from the shipped DDL and plain SQL (no sink code involved). */
-function createValueFile(file: string): void {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.exec(readFileSync(join(__dirname, '../../../../config/sqlite/values.sql'), 'utf8'));
-  const collectorId = new Map<string, number>();
-  for (const name of ['line-a', 'line-b']) {
-    collectorId.set(name, Number(db.prepare('INSERT INTO collectors (name, instance_id) VALUES (?, ?)').run(name, `${name}-instance`).lastInsertRowid));
-  }
-  const ids = FIXTURE_TAGS.map((t) =>
-    Number(db.prepare('INSERT INTO tags (collector_id, device, name, created_at, updated_at) VALUES (?, ?, ?, 0, 0)').run(collectorId.get(t.collector), t.device, t.name).lastInsertRowid),
-  );
-  const insert = db.prepare('INSERT INTO tag_data (tag_id, ts, value, text_value, quality) VALUES (?, ?, ?, ?, ?)');
-  db.transaction(() => {
-    for (const r of fixtureRows()) insert.run(ids[r.tag], r.ts, r.value, r.text, r.quality);
-  })();
-  db.close();
-}
-
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'jsscada-history-'));
   path = join(dir, 'values.db');
-  createValueFile(path);
+  createSqliteFixture(path);
   history = new SqliteHistory(path);
 });
 afterAll(async () => {
