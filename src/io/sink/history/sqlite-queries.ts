@@ -18,7 +18,7 @@ export class SqliteHistoryQueries {
   private readonly tagByName: Stmt;
   private readonly count: Stmt;
   private readonly raw: Stmt;
-  private readonly buckets: Stmt;
+  private readonly bucket: Stmt;
   private readonly tagsOf: Stmt;
   private readonly newestFirst: Stmt;
 
@@ -34,16 +34,14 @@ export class SqliteHistoryQueries {
     );
     this.count = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM tag_data WHERE tag_id = ? AND ts BETWEEN ? AND ? LIMIT ?)');
     this.raw = db.prepare('SELECT ts, value, text_value AS text, quality FROM tag_data WHERE tag_id = ? AND ts BETWEEN ? AND ? ORDER BY ts DESC LIMIT ?');
-    // Integer division on the epoch-ms ts; `last` is looked up by (ts, tag_id) for each
-    // bucket's newest row (at most maxPoints + 1 key lookups), not carried through the scan.
-    this.buckets = db.prepare(
-      `SELECT b.bucket AS ts, b.mn AS min, b.mx AS max, b.av AS avg, b.n AS count, b.bad AS bad,
-              (SELECT d.value FROM tag_data d WHERE d.ts = b.last_ts AND d.tag_id = @tag) AS last
-       FROM (SELECT (ts / @width) * @width AS bucket, min(value) AS mn, max(value) AS mx, avg(value) AS av,
-                    count(*) AS n, sum(quality <> 0) AS bad, max(ts) AS last_ts
-             FROM tag_data WHERE tag_id = @tag AND ts BETWEEN @from AND @to
-             GROUP BY ts / @width) b
-       ORDER BY b.bucket`,
+    // One bucket's aggregates over its slice of the key; `last` is the value of its newest row,
+    // found by a key lookup on (max(ts), tag_id).
+    this.bucket = db.prepare(
+      `SELECT a.mn AS min, a.mx AS max, a.av AS avg, a.n AS count, a.bad AS bad,
+              (SELECT d.value FROM tag_data d WHERE d.ts = a.last_ts AND d.tag_id = @tag) AS last
+       FROM (SELECT min(value) AS mn, max(value) AS mx, avg(value) AS av, count(*) AS n,
+                    sum(quality <> 0) AS bad, max(ts) AS last_ts
+             FROM tag_data WHERE tag_id = @tag AND ts BETWEEN @from AND @to) a`,
     );
     this.tagsOf = db.prepare('SELECT t.id, t.device, t.name FROM tags t JOIN collectors c ON c.id = t.collector_id WHERE c.name = ?');
     this.newestFirst = db.prepare('SELECT tag_id, ts, value, text_value AS text, quality FROM tag_data ORDER BY ts DESC');
@@ -61,13 +59,25 @@ export class SqliteHistoryQueries {
       const { n } = this.count.get(id, q.from, q.to, countBound(q)) as { n: number };
       if (wantsBuckets(q, n)) {
         const bucketMs = bucketWidth(q.from, q.to, q.maxPoints);
-        // better-sqlite3 binds every JS number as REAL: the width goes in as a BigInt, so the
-        // division on the INTEGER ts is integer division.
-        const buckets = this.buckets.all({ tag: id, from: q.from, to: q.to, width: BigInt(bucketMs) }) as HistoryBucket[];
-        return { kind: 'buckets', bucketMs, buckets };
+        return { kind: 'buckets', bucketMs, buckets: this.bucketsOf(id, q.from, q.to, bucketMs) };
       }
     }
     return pointsResult(this.raw.all(id, q.from, q.to, q.limit) as HistoryPoint[], q.limit);
+  }
+
+  /**
+   * One aggregate query per bucket (at most maxPoints + 1), each over its own slice of the
+   * (ts, tag_id) key, in time order. Not one GROUP BY (ts / width): SQLite cannot tell that the
+   * groups come in key order and sorts every row of the range through a temporary B-tree first
+   * (bench/history.ts: the GROUP BY took ~1.5x as long on the same rows).
+   */
+  private bucketsOf(tag: number, from: number, to: number, width: number): HistoryBucket[] {
+    const out: HistoryBucket[] = [];
+    for (let start = Math.floor(from / width) * width; start <= to; start += width) {
+      const row = this.bucket.get({ tag, from: Math.max(from, start), to: Math.min(to, start + width - 1) }) as Omit<HistoryBucket, 'ts'>;
+      if (row.count > 0) out.push({ ts: start, min: row.min, max: row.max, avg: row.avg, count: row.count, last: row.last, bad: row.bad });
+    }
+    return out;
   }
 
   /**

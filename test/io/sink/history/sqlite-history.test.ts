@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryResult } from '../../../../src/io/sink/history/history-source.js';
 import { SqliteHistory } from '../../../../src/io/sink/history/sqlite-history.js';
 import { createSqliteFixture } from './databases.js';
-import { BASE, expectedBuckets, STEP_MS } from './fixture.js';
+import { BASE, expectedBuckets, fixtureRows, STEP_MS } from './fixture.js';
 
 let dir: string;
 let path: string;
@@ -43,6 +43,29 @@ describe('SQLite history', () => {
     const want = expectedBuckets(0);
     expect(r.buckets.map(({ avg, ...rest }) => rest)).toEqual(want.map(({ avg, ...rest }) => rest));
     r.buckets.forEach((b, k) => expect(b.avg).toBeCloseTo(want[k]!.avg, 9));
+  });
+
+  it('aligns buckets to multiples of the width from the epoch; partial first and last buckets hold only rows in the range', async () => {
+    // maxPoints 15 over 10,000 ms: width 667 ms, which does not divide BASE.
+    const from = BASE + 250;
+    const to = BASE + 9_999;
+    const r = buckets(await history.read(A, { from, to, limit: 1000, maxPoints: 15 }));
+    expect(r.bucketMs).toBe(Math.ceil((to - from + 1) / 15));
+    // A reference computed here from the fixture rows, row by row.
+    const mine = fixtureRows().filter((x) => x.tag === 1 && x.ts >= from && x.ts <= to);
+    const want = new Map<number, typeof mine>();
+    for (const x of mine) {
+      const start = Math.floor(x.ts / r.bucketMs) * r.bucketMs;
+      want.set(start, [...(want.get(start) ?? []), x]);
+    }
+    expect(r.buckets.map((b) => b.ts)).toEqual([...want.keys()]);
+    for (const b of r.buckets) {
+      const rows = want.get(b.ts)!;
+      const good = rows.flatMap((x) => (x.value === null ? [] : [x.value]));
+      expect(b).toMatchObject({ count: rows.length, bad: rows.length - good.length, min: Math.min(...good), max: Math.max(...good), last: rows.at(-1)!.value });
+      expect(b.avg).toBeCloseTo(good.reduce((a, v) => a + v, 0) / good.length, 9);
+    }
+    expect(r.buckets.length).toBeLessThanOrEqual(16);
   });
 
   it('returns raw points, oldest first, when the range holds no more rows than maxPoints', async () => {
