@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { packageRoot } from '../../../../src/package-root.js';
 import { withClient } from '../postgres/pg-env.js';
 import { FIXTURE_TAGS, fixtureRows } from './fixture.js';
 
-const ddl = (...parts: string[]) => readFileSync(join(__dirname, '../../../../config', ...parts), 'utf8');
+const ddl = (...parts: string[]) => readFileSync(join(packageRoot(), 'config', ...parts), 'utf8');
 
 /** A SQLite value file from the shipped DDL and plain SQL (no sink code): returns the tag ids. */
 export function createSqliteFixture(file: string): number[] {
