@@ -100,6 +100,14 @@ function historyContract(name: string, open: () => Promise<HistorySource>) {
       expect((await http.request(url('nope', ''))).status).toBe(404);
     });
 
+    it('documents maxPoints, the buckets form and the 503 in the OpenAPI document', () => {
+      const op = (http.document().paths as Record<string, any>)['/api/tags/{name}/history'].get;
+      expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'limit', 'maxPoints']));
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '503']));
+      const schema = (http.document().components!.schemas as Record<string, any>).TagHistory;
+      expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['mode', 'points', 'bucketMs', 'buckets']));
+    });
+
     it('400 names maxPoints when it is not a whole number from 1 to 10000', async () => {
       for (const q of ['maxPoints=0', 'maxPoints=10001', 'maxPoints=abc']) {
         const res = await http.request(url('temp', q));
