@@ -127,3 +127,49 @@ describe('SQLite history', () => {
     }
   });
 });
+
+describe('SQLite history: the closed-bucket cache', () => {
+  it('serves whole buckets that are over from the cache, recomputes the open one and expired ones', async () => {
+    const { SqliteHistoryQueries } = await import('../../../../src/io/sink/history/sqlite-queries.js');
+    const { BucketCache } = await import('../../../../src/io/sink/history/bucket-cache.js');
+    const file = join(dir, 'cache.db');
+    createSqliteFixture(file);
+    const db = new Database(file);
+    let now = BASE + 9_500; // the last bucket [BASE + 9000, BASE + 9999] is still open
+    const cache = new BucketCache({ maxEntries: 100, ttlMs: 60_000, settleMs: 0 }, () => now);
+    const q = new SqliteHistoryQueries(db, cache);
+    const query = { ...range, maxPoints: 10 };
+    const before = buckets(q.read(A, query));
+    expect(before.buckets).toHaveLength(10);
+    expect(cache.size).toBe(9); // the nine that ended before `now`
+
+    // A late row lands in a closed bucket (a replayed spool) and one in the open bucket.
+    const tagId = (db.prepare("SELECT t.id FROM tags t JOIN collectors c ON c.id = t.collector_id WHERE c.name = 'line-a' AND t.device = 'plc1' AND t.name = 'temp'").get() as { id: number }).id;
+    db.prepare('INSERT INTO tag_data (tag_id, ts, value, quality) VALUES (?, ?, ?, 0)').run(tagId, BASE + 50, 500);
+    db.prepare('INSERT INTO tag_data (tag_id, ts, value, quality) VALUES (?, ?, ?, 0)').run(tagId, BASE + 9_950, 600);
+    const cached = buckets(q.read(A, query));
+    expect(cached.buckets[0]).toEqual(before.buckets[0]); // from the cache: the late row is not seen yet
+    expect(cached.buckets[9]).toMatchObject({ count: 11, max: 600 }); // the open bucket is recomputed
+
+    now += 60_001; // the cached entries expire
+    expect(buckets(q.read(A, query)).buckets[0]).toMatchObject({ count: 11, max: 500 });
+    db.close();
+  });
+
+  it('never caches a bucket cut by the range (first or last), so another range gets its own rows', async () => {
+    const { SqliteHistoryQueries } = await import('../../../../src/io/sink/history/sqlite-queries.js');
+    const { BucketCache } = await import('../../../../src/io/sink/history/bucket-cache.js');
+    const db = new Database(path, { readonly: true });
+    const cache = new BucketCache({ maxEntries: 100, ttlMs: 60_000, settleMs: 0 }, () => BASE + 100_000);
+    const q = new SqliteHistoryQueries(db, cache);
+    const cut = buckets(q.read(A, { from: BASE + 500, to: BASE + 9_999, limit: 1000, maxPoints: 10 }));
+    expect(cut.bucketMs).toBe(950);
+    const whole = buckets(q.read(A, { from: BASE - 450, to: BASE + 9_049, limit: 1000, maxPoints: 10 })); // same width, other cuts
+    expect(whole.bucketMs).toBe(950);
+    const fresh = buckets(new SqliteHistoryQueries(db, new BucketCache()).read(A, { from: BASE - 450, to: BASE + 9_049, limit: 1000, maxPoints: 10 }));
+    expect(whole).toEqual(fresh);
+    expect(whole.buckets.reduce((n, b) => n + b.count, 0)).toBe(91); // i = 0 .. 90
+    expect(cut.buckets.reduce((n, b) => n + b.count, 0)).toBe(95); // i = 5 .. 99
+    db.close();
+  });
+});
