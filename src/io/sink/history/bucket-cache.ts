@@ -53,3 +53,48 @@ export class BucketCache {
     return this.entries.size;
   }
 }
+
+/**
+ * Buckets of [from, to] at `width`: cached ones from the cache, the rest by `fetch` over as few
+ * spans as possible (usually two: the cut first bucket, and the newest ones). A span starts and
+ * ends on bucket boundaries (or on the query's own ends), so its aggregates are those of the
+ * whole range. Used by the networked readers, whose one GROUP BY per span is cheaper than a
+ * statement per bucket.
+ */
+export async function readBuckets(
+  cache: BucketCache,
+  tag: number,
+  from: number,
+  to: number,
+  width: number,
+  fetch: (from: number, to: number) => Promise<HistoryBucket[]>,
+): Promise<HistoryBucket[]> {
+  const starts: number[] = [];
+  for (let start = Math.floor(from / width) * width; start <= to; start += width) starts.push(start);
+  const found = new Map<number, HistoryBucket | null>();
+  const spans: { from: number; to: number; starts: number[] }[] = [];
+  let open: { from: number; to: number; starts: number[] } | null = null;
+  for (const start of starts) {
+    const hit = cache.cacheable(start, width, from, to) ? cache.get(tag, width, start) : undefined;
+    if (hit !== undefined) {
+      found.set(start, hit);
+      open = null;
+      continue;
+    }
+    const end = Math.min(to, start + width - 1);
+    if (open) {
+      open.to = end;
+      open.starts.push(start);
+    } else spans.push((open = { from: Math.max(from, start), to: end, starts: [start] }));
+  }
+  for (const span of spans) {
+    for (const b of await fetch(span.from, span.to)) found.set(b.ts, b);
+    for (const start of span.starts) if (cache.cacheable(start, width, from, to)) cache.set(tag, width, start, found.get(start) ?? null);
+  }
+  const out: HistoryBucket[] = [];
+  for (const start of starts) {
+    const b = found.get(start);
+    if (b) out.push(b);
+  }
+  return out;
+}

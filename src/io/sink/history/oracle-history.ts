@@ -2,6 +2,7 @@ import { SinkError } from '../delivery/sink-error.js';
 import type { OracleConnection, OracleDriver, OraclePool } from '../oracle/driver.js';
 import { toOracleSinkError } from '../oracle/errors.js';
 import { resolveOracleSettings, type OracleSinkOptions } from '../oracle/settings.js';
+import { BucketCache, readBuckets } from './bucket-cache.js';
 import { bucketWidth, countBound, latestKey, pointsResult, wantsBuckets, type HistoryBucket, type HistoryKey, type HistoryPoint, type HistoryQuery, type HistoryResult, type HistorySource } from './history-source.js';
 import { bucketsSql, collectorTagsSql, countSql, newestSql, rawSql, tagIdSql, type OracleStatement } from './oracle-sql.js';
 
@@ -19,6 +20,8 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
  */
 export class OracleHistory implements HistorySource {
   private pool: Promise<OraclePool> | null = null;
+  /** Whole buckets that are over (bucket-cache.ts), as in the PostgreSQL reader. */
+  private readonly cache = new BucketCache({ maxEntries: 10_000, ttlMs: 600_000, settleMs: 60_000 });
   private closed = false;
 
   constructor(
@@ -85,8 +88,9 @@ export class OracleHistory implements HistorySource {
         const [row] = await run(countSql(id, from, to, countBound(q)));
         if (wantsBuckets(q, Number(row?.[0] ?? 0))) {
           const bucketMs = bucketWidth(q.from, q.to, q.maxPoints);
-          const rows = await run(bucketsSql(id, from, to, bucketMs));
-          const buckets = rows.map(([ts, min, max, avg, count, bad, last]): HistoryBucket => ({ ts: Number(ts), min: num(min), max: num(max), avg: num(avg), count: Number(count), bad: Number(bad), last: num(last) }));
+          const buckets = await readBuckets(this.cache, id, from, to, bucketMs, async (a, b) =>
+            (await run(bucketsSql(id, a, b, bucketMs))).map(([ts, min, max, avg, count, bad, last]): HistoryBucket => ({ ts: Number(ts), min: num(min), max: num(max), avg: num(avg), count: Number(count), bad: Number(bad), last: num(last) })),
+          );
           return { kind: 'buckets', bucketMs, buckets };
         }
       }

@@ -3,6 +3,7 @@ import { SinkError } from '../delivery/sink-error.js';
 import { toSinkError } from '../postgres/errors.js';
 import { resolvePostgresSettings, type PostgresSinkOptions } from '../postgres/settings.js';
 import { quoteIdent } from '../postgres/sql.js';
+import { BucketCache, readBuckets } from './bucket-cache.js';
 import { bucketWidth, countBound, latestKey, pointsResult, wantsBuckets, type HistoryBucket, type HistoryKey, type HistoryPoint, type HistoryQuery, type HistoryResult, type HistorySource } from './history-source.js';
 import { bucketFlavour, bucketsSql, COUNT_UP_TO, LATEST, RAW, SERVER_INFO, TAG_ID, type BucketFlavour } from './postgres-sql.js';
 
@@ -18,6 +19,8 @@ export const PG_HISTORY_QUERY_TIMEOUT_MS = 10_000;
 export class PostgresHistory implements HistorySource {
   private readonly pool: pg.Pool;
   private flavour: Promise<BucketFlavour> | null = null;
+  /** Whole buckets that are over (bucket-cache.ts): ~10 trends of 1,000 buckets, in this thread's memory. */
+  private readonly cache = new BucketCache({ maxEntries: 10_000, ttlMs: 600_000, settleMs: 60_000 });
   private closed = false;
 
   constructor(options: Omit<PostgresSinkOptions, 'rejectsPath'>, env: NodeJS.ProcessEnv = process.env) {
@@ -77,7 +80,8 @@ export class PostgresHistory implements HistorySource {
       const [row] = await this.query<{ n: number }>(COUNT_UP_TO, [id, from, to, countBound(q)]);
       if (wantsBuckets(q, row?.n ?? 0)) {
         const bucketMs = bucketWidth(q.from, q.to, q.maxPoints);
-        const buckets = await this.query<HistoryBucket>(bucketsSql(await this.bucketing()), [id, from, to, bucketMs]);
+        const sql = bucketsSql(await this.bucketing());
+        const buckets = await readBuckets(this.cache, id, from, to, bucketMs, (a, b) => this.query<HistoryBucket>(sql, [id, a, b, bucketMs]));
         return { kind: 'buckets', bucketMs, buckets };
       }
     }
