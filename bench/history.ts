@@ -9,8 +9,8 @@
  * Each read ends at a slightly different time (a moving window), warm caches (a trend page
  * refreshing). SQLite also reports how long the same bucket query takes on the main thread: the
  * event-loop block a reader without the worker would cause.
- * The SQLite reader caches whole buckets that are over (bucket-cache.ts), so its repeated
- * reads (a moving window, as a trend page refreshes) are warm; the main-thread line is cold.
+ * The readers cache whole buckets that are over (bucket-cache.ts), so repeated reads (a moving
+ * window, as a trend page refreshes) are warm; the "cold" lines start from an empty cache.
  *   npx tsx bench/history.ts [--quick] [--days=7] [--runs=20] [--tag-index] [--skip-sqlite] [--skip-postgres]
  * PostgreSQL part: JSSCADA_TEST_PG_URL (else skipped). --tag-index: SQLite again with a
  * (tag_id, ts) index, for comparison (not in the shipped DDL: it slows inserts).
@@ -196,13 +196,24 @@ async function postgresPart(url: string): Promise<void> {
       }
     });
     await timedAsync('PostgreSQL: VACUUM ANALYZE', () => c.query('VACUUM ANALYZE tag_data'));
+    const version = await c.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+    const label = `PostgreSQL ${version.rows[0]!.v.split(' ')[0]}`;
     const source = new PostgresHistory({ url, schema });
     try {
-      const version = await c.query<{ v: string }>("SELECT current_setting('server_version') AS v");
-      await measure(`PostgreSQL ${version.rows[0]!.v.split(' ')[0]}`, source);
+      await measure(label, source);
     } finally {
       await source.close();
     }
+    // Cold: a new reader (empty bucket cache) per read; its connect is part of the time.
+    const cold: number[] = [];
+    for (let i = 0; i < Math.min(RUNS, 10); i++) {
+      const fresh = new PostgresHistory({ url, schema });
+      const t0 = performance.now();
+      await fresh.read(KEY, CASES[0]!.query((i * 7_919) % 60_000));
+      cold.push(performance.now() - t0);
+      await fresh.close();
+    }
+    record(label, `${DAYS}-day trend, cold`, summarize(cold), 'no cached buckets, new connection');
   } finally {
     await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
     await c.end();
