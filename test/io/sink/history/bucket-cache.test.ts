@@ -12,7 +12,7 @@ function database() {
       const start = Math.floor(ts / width) * width;
       const v = ts / 1000;
       const b = out.get(start) ?? { ts: start, min: v, max: v, avg: 0, count: 0, last: v, bad: 0 };
-      b.avg = (b.avg * b.count + v) / (b.count + 1);
+      b.avg = (b.avg! * b.count + v) / (b.count + 1);
       b.count++;
       b.min = Math.min(b.min!, v);
       b.max = Math.max(b.max!, v);
