@@ -1,7 +1,7 @@
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { displayUnit, formatClock, formatNumber, formatValue } from '../lib/format.js';
+import { displayUnit, formatClock, formatDateTime, formatNumber, formatValue } from '../lib/format.js';
 import { readingClass } from '../lib/levels.js';
 import type { LatestReading } from '../lib/schemas/status.js';
 import type { TagInfo } from '../lib/stores/catalog.js';
@@ -97,7 +97,8 @@ export function TrendChart(props: TrendChartProps) {
           ticks: { stroke: GRID, width: 1 },
           font: '11px system-ui, sans-serif',
           // Local 24-hour time, as on the shift log (uPlot's default is US style "1:30pm").
-          values: (_u, ticks) => ticks.map((t) => formatClock(t).slice(0, props.to - props.from > 15 * 60_000 ? 5 : 8)),
+          // Past a day, the date too ("05-01 14:03").
+          values: (_u, ticks) => ticks.map((t) => (props.to - props.from > 86_400_000 ? formatDateTime(t).slice(5, 16) : formatClock(t).slice(0, props.to - props.from > 15 * 60_000 ? 5 : 8))),
         },
         {
           stroke: AXIS,
