@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { Collector } from './actors/collector.js';
 import { ConfigService } from './actors/config-service.js';
 import { InspectionHub } from './actors/inspection/inspection-hub.js';
-import { createDelivery, sinkFilePath, tagRefs } from './actors/sink-factory.js';
+import { createDelivery, tagRefs } from './actors/sink-factory.js';
 import type { AppServices } from './app-services.js';
 import { systemClock, type Clock } from './clock.js';
 import type { RunningHttpServer } from './http/server.js';
@@ -21,7 +21,8 @@ import { protocolOf } from './io/protocols.js';
 import type { Delivery } from './io/sink/delivery/delivery.js';
 import type { OracleDriver } from './io/sink/oracle/driver.js';
 import { openDatabase } from './io/sink/sqlite/database.js';
-import { HistoryReader } from './io/sink/sqlite/history.js';
+import { createHistorySource } from './io/sink/history/index.js';
+import type { HistorySource } from './io/sink/history/history-source.js';
 import { SqliteSink } from './io/sink/sqlite/sqlite-sink.js';
 import { bufferMachine } from './machines/buffer.js';
 import { deviceLinkMachine } from './machines/deviceLink.js';
@@ -85,7 +86,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
   const sqlite = new SqliteSink(dbPath);
   await sqlite.open();
   const reader = openDatabase(dbPath, { readonly: true });
-  const started: { collector?: Collector; delivery?: Delivery; http?: RunningHttpServer; valuesReader?: ReturnType<typeof openDatabase> } = {};
+  const started: { collector?: Collector; delivery?: Delivery; http?: RunningHttpServer; history?: HistorySource } = {};
   try {
     if (isStoreEmpty(reader)) {
       if (!fileConfig) throw new Error(`the store in ${dbPath} is empty; give --config FILE (YAML) to import one`);
@@ -112,19 +113,18 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     // merely down does not: rows spool until it is back.
     await connectValueDatabase(central, sqlite, logger);
     await delivery.start();
-    // History reads the value database (the store's own file unless sink.path names another).
-    const sinkConfig0 = stored.plant.sink;
-    const valuesReader = sinkConfig0.kind === 'sqlite' && sinkFilePath(dataDir, sinkConfig0.path) !== dbPath ? openDatabase(sinkFilePath(dataDir, sinkConfig0.path), { readonly: true }) : reader;
-    started.valuesReader = valuesReader;
 
     const inspection = new InspectionHub([engineMachine, pollGroupMachine, bufferMachine, deviceLinkMachine], clock);
     const collector = new Collector(stored, { logger, clock, sink: delivery, protocolOf, inspect: inspection.inspect, name: identity.name });
     collector.start();
     started.collector = collector;
+    // History reads the database the values go to; it connects at the first read.
+    const history = await createHistorySource(stored.plant.sink, { dataDir, storePath: dbPath });
+    started.history = history;
     const services: AppServices = {
       collector,
       config: new ConfigService({ writer: sqlite, reader, collector, logger }),
-      history: new HistoryReader(valuesReader, identity.name),
+      history,
       collectorName: identity.name,
       inspection,
       version: VERSION,
@@ -159,8 +159,8 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
         const result = await collector.shutdown();
         // Rows still waiting for a retry go to the spool; then the sink closes.
         await delivery.close();
+        await history.close();
         await sqlite.close();
-        if (valuesReader !== reader) valuesReader.close();
         reader.close();
         await closed;
         const polls = collector.groupStatuses().map((g) => ({ group: g.name, ok: g.counters.pollsOk, errors: g.counters.errors }));
@@ -172,7 +172,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     // Whatever started must stop again: a half-started collector would poll into a closed sink.
     await started.collector?.shutdown({ drainTimeoutMs: 2000 }).catch(() => undefined);
     await started.delivery?.close().catch(() => undefined);
-    if (started.valuesReader && started.valuesReader !== reader) started.valuesReader.close();
+    await started.history?.close().catch(() => undefined);
     reader.close();
     await sqlite.close();
     throw err;

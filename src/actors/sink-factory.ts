@@ -1,4 +1,5 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { sinkFilePath } from '../io/config/sink-path.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SinkConfig } from '../io/config/schema.js';
@@ -12,11 +13,6 @@ import type { TagRef } from '../io/sink/identity/tag-ref.js';
 import type { SqliteSink } from '../io/sink/sqlite/sqlite-sink.js';
 import type { OracleDriver } from '../io/sink/oracle/driver.js';
 import { Spool, type SpoolOptions } from '../io/sink/spool/spool.js';
-
-/** sink.path: relative to the data directory, or absolute. */
-export function sinkFilePath(dataDir: string, path: string): string {
-  return isAbsolute(path) ? path : resolve(join(dataDir, path));
-}
 
 /**
  * The sink the buffer writes to: Delivery (retries, CSV spool under DIR/spool, replay) around

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { databasePath } from '../app.js';
-import { sinkFilePath } from '../actors/sink-factory.js';
+import { sinkFilePath } from '../io/config/sink-path.js';
 import { collectorName } from '../io/config/collector-name.js';
 import { isStoreEmpty, readAllTagRefs, readPlant } from '../io/config/store-sql.js';
 import type { CollectorIdentity } from '../io/sink/identity/collector-identity.js';

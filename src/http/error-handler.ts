@@ -5,6 +5,7 @@ import type { ZodError } from 'zod';
 import { ConfigError, formatPath } from '../io/config/config-error.js';
 import { ConflictError, NotFoundError } from '../io/config/edits.js';
 import { errorMessage } from '../io/errors.js';
+import { SinkError } from '../io/sink/delivery/sink-error.js';
 import { ApiError, BodyConfigError, type ErrorBody, type ErrorStatus } from './errors.js';
 
 /**
@@ -58,6 +59,8 @@ export function describe(err: unknown): Described {
     return { status: 409, body: out };
   }
   if (err instanceof HTTPException) return httpException(err);
+  // The value database did not answer (down, refused us, timed out): the reason, not a hang or a 500.
+  if (err instanceof SinkError) return { status: 503, body: body(err.code, `the value database is unavailable: ${err.message}`), headers: { 'Retry-After': '5' } };
   return { status: 500, body: body('INTERNAL', 'internal error: see the collector log') };
 }
 

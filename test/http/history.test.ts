@@ -9,7 +9,12 @@ beforeAll(async () => {
   plant = await startPlant();
   http = makeApp(plant);
   // Values reach the store after a buffer flush (every 500 ms).
-  await until(() => plant.running.services.history.read('temp1', { from: 0, to: Date.now() + 1_000, limit: 10 }).length >= 3, 5_000, 'temp1 rows');
+  const { services } = plant.running;
+  const key = { collector: services.collectorName, device: 'plc1', tag: 'temp1' };
+  await until(async () => {
+    const r = await services.history.read(key, { from: 0, to: Date.now() + 1_000, limit: 10 });
+    return r.kind === 'points' && r.points.length >= 3;
+  }, 5_000, 'temp1 rows');
 });
 afterAll(async () => {
   http.close();
@@ -23,7 +28,7 @@ describe('GET /api/tags/{name}/history', () => {
     const res = await http.request('/api/tags/temp1/history');
     expect(res.status).toBe(200);
     const json = await body(res);
-    expect(json).toMatchObject({ tag: 'temp1', limit: 1000, truncated: false });
+    expect(json).toMatchObject({ tag: 'temp1', limit: 1000, truncated: false, mode: 'raw' });
     expect(Date.parse(json.to) - Date.parse(json.from)).toBe(3_600_000);
     const points = json.points as { ts: number; timestamp: string; value: number; quality: string }[];
     expect(points.length).toBeGreaterThanOrEqual(3);

@@ -1,7 +1,7 @@
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { displayUnit, formatClock, formatNumber, formatValue } from '../lib/format.js';
+import { displayUnit, formatClock, formatDateTime, formatNumber, formatValue } from '../lib/format.js';
 import { readingClass } from '../lib/levels.js';
 import type { LatestReading } from '../lib/schemas/status.js';
 import type { TagInfo } from '../lib/stores/catalog.js';
@@ -17,6 +17,8 @@ export interface TrendChartProps {
   readonly to: number;
   readonly live: LatestReading | undefined;
   readonly truncated: boolean;
+  /** The series holds buckets of this width (ms), or null for raw points. */
+  readonly bucketMs: number | null;
   readonly error: string | null;
   readonly onRemove: () => void;
 }
@@ -24,14 +26,29 @@ export interface TrendChartProps {
 const AXIS = '#a3acb7';
 const GRID = '#2a3038';
 const LINE = '#5aa9ff';
+const BAND_EDGE = 'rgba(90, 169, 255, 0.35)';
+const BAND_FILL = 'rgba(90, 169, 255, 0.18)';
 const WARN = '#e3b341';
 const CRIT = '#ff6b61';
 
-/** One tag over the chosen window (uPlot on a canvas), with its warning and critical limits. */
+/** A bucket width as people say it: 300 ms, 14.4 s, 10 min. */
+export function widthText(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
+  if (ms < 3_600_000) return `${Number((ms / 60_000).toFixed(1))} min`;
+  return `${Number((ms / 3_600_000).toFixed(1))} h`;
+}
+
+/**
+ * One tag over the chosen window (uPlot on a canvas), with its warning and critical limits.
+ * Downsampled history (buckets) draws the average as the line and each bucket's min..max as a
+ * band around it; raw points leave the band series empty.
+ */
 export function TrendChart(props: TrendChartProps) {
   let host: HTMLDivElement | undefined;
   let plot: uPlot | undefined;
-  const [cursor, setCursor] = createSignal<{ ts: number; value: number | null } | null>(null);
+  const [cursor, setCursor] = createSignal<{ ts: number; value: number | null; min: number | null; max: number | null } | null>(null);
+  const data = (): uPlot.AlignedData => [props.series.ts, props.series.values, props.series.mins, props.series.maxs];
   const unit = () => displayUnit(props.info?.unit ?? props.live?.unit ?? null);
 
   const thresholds = (u: uPlot): void => {
@@ -65,7 +82,14 @@ export function TrendChart(props: TrendChartProps) {
       legend: { show: false },
       cursor: { sync: { key: 'trends' }, drag: { x: false, y: false }, points: { size: 6 } },
       scales: { x: { time: true, auto: false, range: () => [props.from, props.to] }, y: { auto: true } },
-      series: [{}, { label: props.tag, stroke: LINE, width: 1.5, spanGaps: false, points: { show: false } }],
+      series: [
+        {},
+        { label: props.tag, stroke: LINE, width: 1.5, spanGaps: false, points: { show: false } },
+        { label: 'min', stroke: BAND_EDGE, width: 1, spanGaps: false, points: { show: false } },
+        { label: 'max', stroke: BAND_EDGE, width: 1, spanGaps: false, points: { show: false } },
+      ],
+      // uPlot fills between two series: [upper, lower].
+      bands: [{ series: [3, 2], fill: BAND_FILL }],
       axes: [
         {
           stroke: AXIS,
@@ -73,7 +97,8 @@ export function TrendChart(props: TrendChartProps) {
           ticks: { stroke: GRID, width: 1 },
           font: '11px system-ui, sans-serif',
           // Local 24-hour time, as on the shift log (uPlot's default is US style "1:30pm").
-          values: (_u, ticks) => ticks.map((t) => formatClock(t).slice(0, props.to - props.from > 15 * 60_000 ? 5 : 8)),
+          // Past a day, the date too ("05-01 14:03").
+          values: (_u, ticks) => ticks.map((t) => (props.to - props.from > 86_400_000 ? formatDateTime(t).slice(5, 16) : formatClock(t).slice(0, props.to - props.from > 15 * 60_000 ? 5 : 8))),
         },
         {
           stroke: AXIS,
@@ -92,12 +117,12 @@ export function TrendChart(props: TrendChartProps) {
             if (i === null || i === undefined) return setCursor(null);
             const ts = u.data[0][i];
             if (ts === undefined) return setCursor(null);
-            setCursor({ ts, value: u.data[1]![i] ?? null });
+            setCursor({ ts, value: u.data[1]![i] ?? null, min: u.data[2]?.[i] ?? null, max: u.data[3]?.[i] ?? null });
           },
         ],
       },
     };
-    plot = new uPlot(opts, [props.series.ts, props.series.values], host);
+    plot = new uPlot(opts, data(), host);
     const observer = new ResizeObserver(() => plot?.setSize(size()));
     observer.observe(host);
     onCleanup(() => {
@@ -112,7 +137,7 @@ export function TrendChart(props: TrendChartProps) {
     void props.version;
     void props.from;
     void props.to;
-    plot?.setData([props.series.ts, props.series.values], true);
+    plot?.setData(data(), true);
   });
 
   return (
@@ -125,8 +150,12 @@ export function TrendChart(props: TrendChartProps) {
         </span>
         <span class="spacer" />
         <span class="num trend-cursor muted">
-          <Show when={cursor()} fallback={props.truncated ? 'newest 10,000 points shown' : ''}>
-            {(c) => `${formatClock(c().ts)}  ${c().value === null ? '—' : `${formatNumber(c().value)}${unit() ? ` ${unit()}` : ''}`}`}
+          <Show when={cursor()} fallback={props.truncated ? 'newest 10,000 points shown' : props.bucketMs !== null ? `min/max/avg per ${widthText(props.bucketMs)}` : ''}>
+            {(c) => {
+              const u = unit() ? ` ${unit()}` : '';
+              const band = c().min !== null && c().max !== null ? ` (${formatNumber(c().min!)}–${formatNumber(c().max!)})` : '';
+              return `${formatClock(c().ts)}  ${c().value === null ? '—' : `${formatNumber(c().value!)}${u}`}${band}`;
+            }}
           </Show>
         </span>
         <span class={`num trend-live level-${props.live ? readingClass(props.live.level, props.live.quality) : 'normal'}`} data-testid="trend-live">

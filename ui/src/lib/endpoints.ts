@@ -75,8 +75,10 @@ export class Endpoints {
   deviceLatest(name: string): Promise<LatestReading[]> {
     return this.client.get(`/api/devices/${seg(name)}/latest`, deviceLatestSchema).then((d) => d.readings);
   }
-  history(tag: string, from: number, to: number, limit: number): Promise<History> {
+  /** Raw points, or time buckets (min/max/avg) when the range holds more than maxPoints rows. */
+  history(tag: string, from: number, to: number, limit: number, maxPoints?: number): Promise<History> {
     const q = new URLSearchParams({ from: String(Math.floor(from)), to: String(Math.ceil(to)), limit: String(limit) });
+    if (maxPoints !== undefined) q.set('maxPoints', String(Math.round(maxPoints)));
     return this.client.get(`/api/tags/${seg(tag)}/history?${q.toString()}`, historySchema);
   }
 

@@ -11,6 +11,9 @@ export const WINDOWS: readonly { readonly ms: number; readonly label: string }[]
   { ms: 15 * 60_000, label: '15 min' },
   { ms: 60 * 60_000, label: '1 h' },
   { ms: 4 * 60 * 60_000, label: '4 h' },
+  // Long windows come back downsampled (min/max/avg per bucket) from the value database.
+  { ms: 24 * 60 * 60_000, label: '24 h' },
+  { ms: 7 * 24 * 60 * 60_000, label: '7 d' },
 ];
 
 const DEFAULT: TrendSelection = { tags: [], windowMs: 5 * 60_000 };

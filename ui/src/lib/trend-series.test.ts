@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSelection, saveSelection, TREND_KEY } from './trend-selection.js';
+import { loadSelection, saveSelection, TREND_KEY, WINDOWS } from './trend-selection.js';
 import { TrendSeries } from './trend-series.js';
 
 describe('TrendSeries', () => {
@@ -42,6 +42,15 @@ describe('TrendSeries', () => {
 });
 
 describe('trend selection', () => {
+  it('offers long windows (downsampled by the server) and keeps them across a reload', () => {
+    const m = new Map<string, string>();
+    const storage: Storage = { length: 0, clear: () => m.clear(), getItem: (k) => m.get(k) ?? null, key: () => null, removeItem: (k) => void m.delete(k), setItem: (k, v) => void m.set(k, v) };
+    expect(WINDOWS.map((w) => w.label)).toEqual(['5 min', '15 min', '1 h', '4 h', '24 h', '7 d']);
+    saveSelection(storage, { tags: ['temp1'], windowMs: 7 * 86_400_000 });
+    expect(loadSelection(storage).windowMs).toBe(604_800_000);
+  });
+
+
   it('survives a reload, and a corrupt or foreign value falls back to the default', () => {
     const m = new Map<string, string>();
     const storage: Storage = { length: 0, clear: () => m.clear(), getItem: (k) => m.get(k) ?? null, key: () => null, removeItem: (k) => void m.delete(k), setItem: (k, v) => void m.set(k, v) };

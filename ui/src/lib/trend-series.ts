@@ -2,15 +2,30 @@
  * The points of one trend: times (epoch ms, ascending, unique) and values (null = a gap: a bad
  * reading or text). History pages and live points arrive overlapping and out of order; merging
  * keeps the series sorted, without duplicates, and inside the window.
+ *
+ * A long window comes as time buckets instead (the server downsamples): then `values` holds each
+ * bucket's average, `mins`/`maxs` its band, and `bucketMs` the width. Raw points leave the band
+ * empty (null), so the chart always has the same four data arrays.
  */
 export interface TrendPoint {
   readonly ts: number;
   readonly value: number | null;
 }
 
+export interface TrendBucket {
+  readonly ts: number;
+  readonly avg: number | null;
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
 export class TrendSeries {
   readonly ts: number[] = [];
   readonly values: (number | null)[] = [];
+  readonly mins: (number | null)[] = [];
+  readonly maxs: (number | null)[] = [];
+  /** Width of the buckets held, or null for raw points. */
+  bucketMs: number | null = null;
 
   get length(): number {
     return this.ts.length;
@@ -20,9 +35,22 @@ export class TrendSeries {
     return this.ts.length === 0 ? null : this.ts[this.ts.length - 1]!;
   }
 
-  /** Add points; a point at a time already held replaces it. Returns whether anything changed. */
+  /** Replace everything with buckets (a whole window's answer). */
+  setBuckets(bucketMs: number, buckets: readonly TrendBucket[]): void {
+    this.clear();
+    this.bucketMs = bucketMs;
+    for (const b of buckets) {
+      this.ts.push(b.ts);
+      this.values.push(b.avg);
+      this.mins.push(b.min);
+      this.maxs.push(b.max);
+    }
+  }
+
+  /** Add raw points; a point at a time already held replaces it. Returns whether anything changed. */
   merge(points: readonly TrendPoint[]): boolean {
     if (points.length === 0) return false;
+    if (this.bucketMs !== null) this.clear(); // raw points replace buckets, never mix with them
     const sorted = isSorted(points) ? points : [...points].sort((a, b) => a.ts - b.ts);
     const last = this.lastTs;
     const first = sorted[0]!;
@@ -56,11 +84,12 @@ export class TrendSeries {
       }
     }
     // Copied in place (a spread of 10,000 arguments is close to engine limits).
-    this.ts.length = 0;
-    this.values.length = 0;
+    this.clear();
     for (let k = 0; k < ts.length; k++) {
       this.ts.push(ts[k]!);
       this.values.push(values[k]!);
+      this.mins.push(null);
+      this.maxs.push(null);
     }
     return true;
   }
@@ -72,12 +101,17 @@ export class TrendSeries {
     if (n > 0) {
       this.ts.splice(0, n);
       this.values.splice(0, n);
+      this.mins.splice(0, n);
+      this.maxs.splice(0, n);
     }
   }
 
   clear(): void {
     this.ts.length = 0;
     this.values.length = 0;
+    this.mins.length = 0;
+    this.maxs.length = 0;
+    this.bucketMs = null;
   }
 
   private push(p: TrendPoint): void {
@@ -87,6 +121,8 @@ export class TrendSeries {
     }
     this.ts.push(p.ts);
     this.values.push(p.value);
+    this.mins.push(null);
+    this.maxs.push(null);
   }
 }
 

@@ -5,15 +5,17 @@ import { TrendChart } from '../components/TrendChart.js';
 import { errorText } from '../lib/api-error.js';
 import { useApp } from '../lib/context.js';
 import { loadSelection, MAX_TRENDS, saveSelection, WINDOWS } from '../lib/trend-selection.js';
+import { maxPointsFor, TREND_REFRESH_MS, TrendLoader } from '../lib/trend-loader.js';
 import { TrendSeries } from '../lib/trend-series.js';
 import '../styles/trends.css';
 
-const REFRESH_MS = 2000;
 const LIMIT = 10_000;
 
 interface TrendMeta {
   version: number;
   truncated: boolean;
+  /** The series holds buckets of this width (a long window), or null: raw points. */
+  bucketMs: number | null;
   error: string | null;
 }
 
@@ -26,9 +28,11 @@ function storage(): Storage | null {
 }
 
 /**
- * Trends: the chosen tags over the last minutes or hours, from the store's history, extended
- * every two seconds with what was recorded since (so the lines are as dense as the polling,
- * not as the live stream), plus the live value beside each chart.
+ * Trends: the chosen tags over the last minutes or hours, from the history of the database the
+ * values go to, extended every two seconds with what was recorded since (so the lines are as
+ * dense as the polling, not as the live stream), plus the live value beside each chart. A window
+ * holding more rows than the chart is wide comes back downsampled (min/max band and average per
+ * bucket) and is reloaded once per bucket width (TrendLoader).
  */
 export function Trends() {
   const app = useApp();
@@ -39,27 +43,37 @@ export function Trends() {
   const [to, setTo] = createSignal(Date.now());
   const [meta, setMeta] = createStore<Record<string, TrendMeta>>({});
   const series = new Map<string, TrendSeries>();
+  const loaders = new WeakMap<TrendSeries, TrendLoader>();
   let generation = 0;
+  let listEl: HTMLDivElement | undefined;
   const seriesOf = (tag: string): TrendSeries => {
     let s = series.get(tag);
     if (!s) series.set(tag, (s = new TrendSeries()));
     return s;
   };
+  const loaderOf = (s: TrendSeries): TrendLoader => {
+    let l = loaders.get(s);
+    if (!l) loaders.set(s, (l = new TrendLoader(s)));
+    return l;
+  };
+  // About one point per pixel: the chart is as wide as the list (a bit less with its axis).
+  const maxPoints = (): number => maxPointsFor(listEl?.clientWidth || globalThis.innerWidth || 1000);
 
   const persist = (): void => saveSelection(storage(), { tags: selected(), windowMs: windowMs() });
 
   const refreshTag = async (tag: string, end: number, gen: number): Promise<void> => {
     const s = seriesOf(tag);
+    const loader = loaderOf(s);
     const start = end - windowMs();
-    const from = s.lastTs === null ? start : Math.max(start, s.lastTs + 1);
+    const request = loader.plan(start, end);
+    if (!request) return;
     try {
-      const h = await app.api.history(tag, from, end, LIMIT);
+      const h = await app.api.history(tag, request.from, request.to, LIMIT, maxPoints());
       if (gen !== generation || series.get(tag) !== s) return;
-      s.merge(h.points.map((p) => ({ ts: p.ts, value: p.quality === 'good' ? p.value : null })));
-      s.trimBefore(start);
-      setMeta(tag, (m) => ({ version: (m?.version ?? 0) + 1, truncated: from === start ? h.truncated : (m?.truncated ?? false), error: null }));
+      const { truncated } = loader.apply(request, h, start);
+      setMeta(tag, (m) => ({ version: (m?.version ?? 0) + 1, truncated: request.whole ? truncated : (m?.truncated ?? false), bucketMs: s.bucketMs, error: null }));
     } catch (err) {
-      if (gen === generation) setMeta(tag, (m) => ({ version: m?.version ?? 0, truncated: m?.truncated ?? false, error: errorText(err) }));
+      if (gen === generation) setMeta(tag, (m) => ({ version: m?.version ?? 0, truncated: m?.truncated ?? false, bucketMs: m?.bucketMs ?? null, error: errorText(err) }));
     }
   };
 
@@ -86,7 +100,7 @@ export function Trends() {
 
   onMount(() => {
     void refresh();
-    const timer = setInterval(() => void refresh(), REFRESH_MS);
+    const timer = setInterval(() => void refresh(), TREND_REFRESH_MS);
     onCleanup(() => clearInterval(timer));
   });
 
@@ -133,12 +147,12 @@ export function Trends() {
           {paused() ? 'Resume' : 'Pause'}
         </button>
         <span class="spacer" />
-        <span class="muted">History from the SQLite store, refreshed every 2 s.</span>
+        <span class="muted">History from the value database, refreshed every 2 s (long windows: min/max and average per bucket).</span>
       </div>
       <Show when={app.catalog.error()}>{(e) => <div class="banner tone-warn">Tag list unavailable: {e()}</div>}</Show>
       <div class="trends-layout">
         <TagPicker tags={app.catalog.tags()} selected={selected()} max={MAX_TRENDS} onToggle={toggle} />
-        <div class="trend-list" classList={{ many: selected().length > 3 }}>
+        <div class="trend-list" ref={listEl} classList={{ many: selected().length > 3 }}>
           <Show when={selected().length > 0} fallback={<div class="card empty">Pick up to {MAX_TRENDS} tags on the left to see their trends.</div>}>
             <For each={selected()}>
               {(tag) => (
@@ -151,6 +165,7 @@ export function Trends() {
                   to={to()}
                   live={app.devices.reading(tag)}
                   truncated={meta[tag]?.truncated ?? false}
+                  bucketMs={meta[tag]?.bucketMs ?? null}
                   error={meta[tag]?.error ?? null}
                   onRemove={() => toggle(tag)}
                 />

@@ -59,6 +59,12 @@ export class FakeOracle {
   readonly stats = { commits: 0, rollbacks: 0, dropped: 0, executeMany: 0, maxRowsPerCall: 0, pools: 0 };
   /** Longest TEXT_VALUE (bytes), as VARCHAR2(4000 BYTE). */
   maxTextBytes = 4000;
+  /** Answers the history reader's SELECTs (a test supplies it; rows as arrays, as node-oracledb's default). */
+  onSelect: ((sql: string, binds: unknown[]) => unknown[][]) | null = null;
+  /** Every SELECT run besides the probe, with its binds and the connection's callTimeout. */
+  readonly selects: { sql: string; binds: unknown[]; callTimeout: number }[] = [];
+  /** The attributes of the last pool created. */
+  lastPool: OraclePoolAttributes | null = null;
 
   // Stand-ins: the types accept a number where a DbType goes; the sink only passes these through.
   readonly NUMBER = 2010;
@@ -68,6 +74,7 @@ export class FakeOracle {
   async createPool(attributes: OraclePoolAttributes): Promise<OraclePool> {
     if (attributes.poolMax !== 1) throw new Error('the sink must ask for one connection per writer');
     this.stats.pools++;
+    this.lastPool = attributes;
     return {
       getConnection: async () => {
         if (this.queueTimeoutOnce) {
@@ -192,6 +199,10 @@ class FakeConnection implements OracleConnection {
     if (sql.startsWith('SELECT ID, DEVICE, NAME FROM TAGS')) {
       const [collectorId] = binds as [number];
       return { rows: [...db.tags.entries()].filter(([, t]) => t.collectorId === collectorId).map(([id, t]) => [id, t.device, t.name]) };
+    }
+    if (sql.startsWith('SELECT') && this.db.onSelect) {
+      this.db.selects.push({ sql, binds, callTimeout: this.callTimeout });
+      return { rows: this.db.onSelect(sql, binds) };
     }
     throw new Error(`unexpected SQL ${sql}`);
   }

@@ -7,6 +7,7 @@ import devices from '../../test-fixtures/devices.json';
 import devicesSnapshot from '../../test-fixtures/devicesSnapshot.json';
 import groups from '../../test-fixtures/groups.json';
 import history from '../../test-fixtures/history.json';
+import historyBuckets from '../../test-fixtures/historyBuckets.json';
 import pollingSnapshot from '../../test-fixtures/pollingSnapshot.json';
 import pollingStatus from '../../test-fixtures/pollingStatus.json';
 import records from '../../test-fixtures/records.json';
@@ -28,6 +29,7 @@ describe('the schemas accept what the server sends', () => {
     ['GET /api/groups', z.array(groupViewSchema), groups],
     ['GET /api/devices/line1/latest', deviceLatestSchema, deviceLatest],
     ['GET /api/tags/temp1/history', historySchema, history],
+    ['GET /api/tags/temp/history?maxPoints=3 (buckets)', historySchema, historyBuckets],
     ['polling stream: snapshot', pollingSnapshotSchema, pollingSnapshot],
     ['devices stream: snapshot', devicesPayloadSchema, devicesSnapshot],
     ['inspect stream: definitions', definitionsSchema, definitions],
@@ -36,6 +38,13 @@ describe('the schemas accept what the server sends', () => {
   ] as const)('%s', (_what, schema, payload) => {
     const r = schema.safeParse(payload);
     expect(r.success ? 'ok' : describeIssues(r.error)).toBe('ok');
+  });
+
+  it('reads a history from before buckets as raw, and buckets with their band', () => {
+    expect(historySchema.parse(history).mode).toBe('raw');
+    const b = historySchema.parse(historyBuckets);
+    expect(b).toMatchObject({ mode: 'buckets', bucketMs: 3334, points: [] });
+    expect(b.buckets?.[0]).toMatchObject({ min: 0, max: 20, count: 21, bad: 2 });
   });
 
   it('keeps the delivery metrics the panel shows (spooled, replayed, health)', () => {

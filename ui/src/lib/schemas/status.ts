@@ -173,12 +173,28 @@ export const allGroupsResultSchema = z.object({
   refused: z.array(z.object({ name: z.string(), reason: z.string() })),
 });
 
+export const historyBucketSchema = z.object({
+  ts: z.number(),
+  timestamp: z.string(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  avg: z.number().nullable(),
+  count: z.number().int(),
+  last: z.number().nullable(),
+  bad: z.number().int(),
+});
+export type HistoryBucket = z.output<typeof historyBucketSchema>;
+
 export const historySchema = z.object({
   tag: z.string(),
   from: z.string(),
   to: z.string(),
   limit: z.number().int(),
+  // A server from before buckets sends neither: raw points.
+  mode: z.enum(['raw', 'buckets']).default('raw'),
   truncated: z.boolean(),
   points: z.array(z.object({ ts: z.number(), timestamp: z.string(), value: z.number().nullable(), text: z.string().nullable(), quality: qualitySchema })),
+  bucketMs: z.number().int().optional(),
+  buckets: z.array(historyBucketSchema).optional(),
 });
 export type History = z.output<typeof historySchema>;
