@@ -121,6 +121,11 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     // History reads the database the values go to; it connects at the first read.
     const history = await createHistorySource(stored.plant.sink, { dataDir, storePath: dbPath });
     started.history = history;
+    // The latest values before this start come from the value database, until the first polls.
+    const restoring = history
+      .latest(identity.name, tagRefs(stored).map((t) => ({ device: t.device, tag: t.name })))
+      .then((points) => collector.restoreLatest(points))
+      .catch((err: unknown) => logger.warn({ err: errorText(err) }, 'could not read the latest stored values (shown again after the first polls)'));
     const services: AppServices = {
       collector,
       config: new ConfigService({ writer: sqlite, reader, collector, logger }),
@@ -156,6 +161,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
       (stopping ??= (async () => {
         if (retention) clearInterval(retention);
         const closed = http ? http.close() : Promise.resolve();
+        await restoring;
         const result = await collector.shutdown();
         // Rows still waiting for a retry go to the spool; then the sink closes.
         await delivery.close();

@@ -16,7 +16,7 @@ import { RecordFilter } from './record-filter.js';
 import { HandshakeWatcher } from './handshake-watcher.js';
 import { tagRefs } from './sink-factory.js';
 import { groupStatus, lastTagError, type GroupStatus, type TagErrorView } from './status.js';
-import { readingsOf, type LatestReading } from './latest.js';
+import { readingsOf, storedReading, type LatestReading, type StoredPoint } from './latest.js';
 import type { DeviceStatus } from '../io/driver.js';
 
 /** A device as the API shows it. */
@@ -363,20 +363,44 @@ export class Collector {
     let polled = false;
     const out: LatestReading[] = [];
     for (const runtime of this.groups.values()) {
-      if (runtime.device.name !== device || !runtime.lastBatch) continue;
+      if (runtime.device.name !== device) continue;
+      const readings = this.readingsOfGroup(runtime);
+      if (!readings) continue;
       polled = true;
-      out.push(...readingsOf(device, runtime.config, this.plant.tagIds, runtime.lastBatch, refusedOf(runtime)));
+      out.push(...readings);
     }
     return polled ? out : null;
   }
 
-  /** Latest readings of every device that has been polled. */
+  /** Latest readings of every device that has been polled (or has stored values from before a restart). */
   allLatest(): LatestReading[] {
     const out: LatestReading[] = [];
-    for (const runtime of this.groups.values()) {
-      if (runtime.lastBatch) out.push(...readingsOf(runtime.device.name, runtime.config, this.plant.tagIds, runtime.lastBatch, refusedOf(runtime)));
-    }
+    for (const runtime of this.groups.values()) out.push(...(this.readingsOfGroup(runtime) ?? []));
     return out;
+  }
+
+  /** The group's last poll, else what the value database last stored for its tags (after a restart). */
+  private readingsOfGroup(runtime: GroupRuntime): LatestReading[] | null {
+    if (runtime.lastBatch) return readingsOf(runtime.device.name, runtime.config, this.plant.tagIds, runtime.lastBatch, refusedOf(runtime));
+    return this.restored.get(runtime.config.name) ?? null;
+  }
+
+  private readonly restored = new Map<string, LatestReading[]>();
+
+  /**
+   * The values the value database last stored for the running tags (keyed device, NUL, tag), shown
+   * as the latest readings of each group until its first poll after a restart replaces them.
+   */
+  restoreLatest(stored: ReadonlyMap<string, StoredPoint>): void {
+    this.restored.clear();
+    for (const runtime of this.groups.values()) {
+      const device = runtime.device.name;
+      const readings = runtime.config.tags.flatMap((tag): LatestReading[] => {
+        const p = stored.get(`${device}\u0000${tag.name}`);
+        return p ? [storedReading(device, runtime.config.name, tag, p)] : [];
+      });
+      if (readings.length > 0) this.restored.set(runtime.config.name, readings);
+    }
   }
 
   /** What the buffer knows about the writes (delivery adds its own metrics beside these). */

@@ -60,3 +60,26 @@ export function readingsOf(device: string, group: GroupConfig, tagIds: ReadonlyM
   }
   return out;
 }
+
+/** A value as the value database stored it (history's latest). */
+export interface StoredPoint {
+  readonly ts: number;
+  readonly value: number | null;
+  readonly text: string | null;
+  readonly quality: number;
+}
+
+/** A stored value as a reading (after a restart, before the first poll). */
+export function storedReading(device: string, group: string, tag: TagConfig, p: StoredPoint): LatestReading {
+  const value = p.text !== null ? p.text : p.value;
+  return {
+    device,
+    group,
+    tag: tag.name,
+    value,
+    unit: tag.unit ?? null,
+    level: p.quality === Quality.GOOD && typeof value === 'number' ? alarmLevel(tag, value) : null,
+    quality: QUALITY_NAMES[p.quality] ?? 'bad_config',
+    timestamp: new Date(p.ts).toISOString(),
+  };
+}

@@ -169,3 +169,29 @@ describe('tag identity on a shared SQLite value database', () => {
     expect(n.get('t2b')).toBe(n.get('t1'));
   });
 });
+
+describe('latest values after a restart', () => {
+  it('come from the value database until the first poll, with their stored times', async () => {
+    const values = join(tempDir(), 'plant.db');
+    const dataDir = tempDir();
+    const tags = [{ name: 't1', hr: 100, value: 4321 }];
+    const first = await start(dataDir, 'line-l', tags, values);
+    await until(() => first.run.delivery.metrics().rowsWritten >= 3, 15_000, 'rows written');
+    await stop(first.run);
+    const db = new Database(values, { readonly: true });
+    const lastTs = (db.prepare('SELECT MAX(ts) AS ts FROM tag_data').get() as { ts: number }).ts;
+    db.close();
+    // The device is switched off in the configuration (maintenance): nothing is polled after this restart.
+    const plant = modbusPlant({ collector: 'line-l', port: first.sim.port, tags, sink: { kind: 'sqlite', path: values } });
+    const store = new SqliteSink(join(dataDir, 'jsscada.db'));
+    await store.writePlant({ ...plant, devices: plant.devices.map((d) => ({ ...d, enabled: false })) });
+    await store.close();
+    const run = await startCollector({ dataDir, logger: silentLogger() });
+    running.push(run);
+    await until(() => (run.collector.latest('plc') ?? []).length > 0, 10_000, 'restored readings');
+    expect(run.collector.latest('plc')).toEqual([
+      { device: 'plc', group: 'fast', tag: 't1', value: 4321, unit: null, level: 'normal', quality: 'good', timestamp: new Date(lastTs).toISOString() },
+    ]);
+    await stop(run);
+  });
+});
