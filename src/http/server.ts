@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { createAdaptorServer, serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { AppServices } from '../app-services.js';
 import type { Clock } from '../clock.js';
@@ -23,6 +23,8 @@ export interface HttpServerOptions {
   readonly print?: ((line: string) => void) | undefined;
   /** JSSCADA_TOKEN by default. */
   readonly envToken?: string | undefined;
+  /** A port claimed earlier (claimHttpPort); else the server listens on `port` here. */
+  readonly listener?: HttpListener | undefined;
 }
 
 export interface RunningHttpServer {
@@ -47,7 +49,10 @@ export async function startHttpServer(services: AppServices, options: HttpServer
   const app = createHttpApp(services, { server: options.server, token, logger: options.logger, clock: options.clock, writerMetrics: options.writerMetrics });
   let server: ServerType;
   try {
-    server = await listen(app, options.port, options.host);
+    if (options.listener) {
+      server = options.listener.server;
+      options.listener.attach(app.fetch);
+    } else server = await listen(app, options.port, options.host);
   } catch (err) {
     app.close();
     throw err;
@@ -81,4 +86,52 @@ function listen(app: HttpApp, port: number, hostname: string): Promise<ServerTyp
     });
     server.once('error', reject);
   });
+}
+
+/** A listening HTTP server that answers 503 until the collector's app is attached. */
+export interface HttpListener {
+  readonly server: ServerType;
+  readonly port: number;
+  attach(fetch: HttpApp['fetch']): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Claim the HTTP port before anything else starts (issue 12, finding 9): with the port taken the
+ * collector must fail before it touches the store, prints a token or polls a PLC. Requests that
+ * arrive before the app is attached get 503 (the same answer /ready gives while starting).
+ */
+export async function claimHttpPort(port: number, host: string): Promise<HttpListener> {
+  let handler: HttpApp['fetch'] | undefined;
+  const starting = (): Response =>
+    new Response(JSON.stringify({ error: { code: 'STARTING', message: 'the collector is starting' } }), { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' } });
+  const server = createAdaptorServer({ fetch: (req, env) => (handler ? handler(req, env) : starting()), hostname: host });
+  await new Promise<void>((resolve, reject) => {
+    const failed = (err: NodeJS.ErrnoException): void => reject(new Error(describeListenError(err, port, host), { cause: err }));
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    attach: (fetch) => void (handler = fetch),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** One line an operator can act on, instead of "listen EADDRINUSE: address already in use". */
+export function describeListenError(err: NodeJS.ErrnoException, port: number, host: string): string {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `HTTP port ${port} on ${host} is in use by another program (another jsscada?): stop it, or choose another port with --port`;
+    case 'EACCES':
+      return `no permission to listen on HTTP port ${port} on ${host} (ports below 1024 need privileges): choose another port with --port`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${host}:${port}: this machine has no such address; choose another with --host`;
+    default:
+      return `cannot listen on ${host}:${port}: ${err.message}`;
+  }
 }
