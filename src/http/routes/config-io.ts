@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ConfigError } from '../../io/config/config-error.js';
 import { applyTagsCsv, CSV_HEADER, locateCsvIssues, parseTagsCsv, tagsToCsv, type CsvImportResult } from '../../io/config/tags-csv.js';
+import { redactSecrets, REDACTED } from '../../io/config/secrets.js';
 import { plantToYaml } from '../../io/config/yaml-file.js';
 import { ApiError } from '../errors.js';
 import { BEARER, errors, json, MUTATION_ERRORS } from '../schemas/common.js';
@@ -23,14 +24,14 @@ export function registerConfigIoRoutes(app: App, ctx: RouteContext): void {
       ...read,
       method: 'get',
       path: '/api/config/export',
-      summary: 'The whole configuration as YAML (the import format; server.token left out)',
+      summary: 'The whole configuration as YAML (the import format), secrets redacted',
+      description: `Passwords, a password inside a URL and server.token show as \`${REDACTED}\`; importing the file (\`jsscada import\`) keeps the secrets the store holds. The API never returns secrets, whatever the token; \`jsscada export --with-secrets\` on the collector's machine does.`,
       responses: { 200: { description: 'YAML', content: { 'text/yaml': { schema: z.string() } } } },
     }),
     (c) => {
-      const plant = collector.stored.plant;
-      // The token is a secret: an export is shared and versioned, so it must not carry it.
-      const { token: _secret, ...server } = plant.server;
-      const text = `# JSScada configuration, exported ${new Date().toISOString()}\n${plantToYaml({ ...plant, server })}`;
+      // An export is shared and versioned: it must carry no secret (issue 12, finding 1).
+      const plant = redactSecrets(collector.stored.plant);
+      const text = `# JSScada configuration, exported ${new Date().toISOString()}\n# Secrets show as ${REDACTED}: importing this file keeps the ones the store holds.\n${plantToYaml(plant)}`;
       return c.body(text, 200, { 'content-type': 'text/yaml; charset=utf-8', 'content-disposition': 'attachment; filename="jsscada-config.yaml"' });
     },
   );

@@ -1,6 +1,7 @@
 import type { Db } from '../sink/sqlite/database.js';
 import type { CollectorConfig, DeviceConfig, GroupConfig, PlantConfig, SinkConfig, TagConfig } from './schema.js';
 import { collectorSchema, deviceSchema, groupSchema, serverSchema, sinkSchema, tagSchema, type ServerConfig } from './schema.js';
+import { hasRedacted, restoreSecrets } from './secrets.js';
 
 /**
  * The configuration tables as plain SQL functions on a connection. Writes run on the
@@ -84,8 +85,9 @@ function rest<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): 
  * Rows are matched by name: a tag keeps its id (and its history) across imports and edits;
  * what the plant no longer has is retired, never deleted.
  */
-export function writePlant(db: Db, plant: PlantConfig, now: number = Date.now()): ImportSummary {
+export function writePlant(db: Db, input: PlantConfig, now: number = Date.now()): ImportSummary {
   const summary: ImportSummary = { devices: zero(), groups: zero(), tags: zero() };
+  const plant = withStoredSecrets(db, input, 'store');
   db.transaction(() => {
     const deviceIds = syncDevices(db, plant.devices, now, summary.devices);
     const groupIds = syncGroups(db, plant.groups, deviceIds, now, summary.groups);
@@ -96,6 +98,19 @@ export function writePlant(db: Db, plant: PlantConfig, now: number = Date.now())
     writeMeta(db, 'plant.imported_at', now);
   })();
   return summary;
+}
+
+/**
+ * A plant from an export shows its secrets as the redaction marker: they are taken from what
+ * the store holds at the same place (devices by name, the sink, the server), or refused naming
+ * the field. Only the parts that can hold secrets are compared (not 100,000 tags).
+ */
+export function withStoredSecrets(db: Db, plant: PlantConfig, source: string): PlantConfig {
+  const parts = { devices: plant.devices, sink: plant.sink, server: plant.server };
+  if (!hasRedacted(parts)) return plant;
+  const devices = (db.prepare('SELECT name, options FROM devices WHERE retired_at IS NULL').all() as { name: string; options: string }[]).map((d) => ({ ...(JSON.parse(d.options) as object), name: d.name }));
+  const stored = { devices, sink: readMeta(db, 'plant.sink'), server: readMeta(db, 'plant.server') };
+  return { ...plant, ...restoreSecrets(parts, stored, source) };
 }
 
 function zero(): Counts {

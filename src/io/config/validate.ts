@@ -42,6 +42,9 @@ function withLocation(issue: RawIssue, locate?: Locate): ConfigIssue {
 /** Rules that zod's per-field schemas cannot see. Exported for the REST API's partial edits. */
 export function crossCheck(plant: PlantConfig): RawIssue[] {
   const issues: RawIssue[] = [];
+  if ('passwordFile' in plant.sink && plant.sink.passwordFile !== undefined && plant.sink.password !== undefined) {
+    issues.push({ path: ['sink', 'passwordFile'], message: 'give sink.password or sink.passwordFile, not both' });
+  }
   const devices = new Map<string, number>();
   plant.devices.forEach((device, i) => {
     if (devices.has(device.name)) {
