@@ -4,6 +4,7 @@ import { loadPlantFile, plantToYaml } from '../io/config/yaml-file.js';
 import { REDACTED, redactSecrets } from '../io/config/secrets.js';
 import { isStoreEmpty, readPlant, withStoredSecrets, writePlant } from '../io/config/store-sql.js';
 import { applySchema, openDatabase } from '../io/sink/sqlite/database.js';
+import { tightenDataDir } from '../io/private-files.js';
 import type { CliIo } from './main.js';
 
 export function checkCommand(file: string, io: CliIo): number {
@@ -16,6 +17,7 @@ export function checkCommand(file: string, io: CliIo): number {
 /** Import runs on its own connection: SQLite's lock and busy_timeout serialise it with a running writer. */
 export function importCommand(file: string, dataDir: string, io: CliIo): number {
   const plant = loadPlantFile(file);
+  tightenDataDir(dataDir);
   const db = openDatabase(databasePath(dataDir));
   try {
     applySchema(db);

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { packageRoot } from '../../../package-root.js';
+import { createPrivateFile, PRIVATE_DIR_MODE } from '../../private-files.js';
 
 export type Db = Database.Database;
 
@@ -12,7 +13,11 @@ export type Db = Database.Database;
  * durable against a process crash (a power cut can lose the last commits, not corrupt).
  */
 export function openDatabase(path: string, options: { readonly?: boolean; busyTimeoutMs?: number } = {}): Db {
-  if (!options.readonly) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!options.readonly) {
+    mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+    // SQLite would create it 0644; its -wal and -shm files copy the database file's mode.
+    if (path !== ':memory:' && path !== '') createPrivateFile(path);
+  }
   let db: Db | undefined;
   try {
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
