@@ -48,7 +48,7 @@ export function tagsToCsv(plant: PlantConfig): string {
   const rows: string[][] = [];
   for (const group of plant.groups) {
     for (const tag of group.tags) {
-      rows.push([group.name, ...TAG_COLUMNS.map((c) => cell(valueAt(tag, c.path)))]);
+      rows.push([neutralise(group.name), ...TAG_COLUMNS.map((c) => (c.kind === 'text' ? neutralise(cell(valueAt(tag, c.path))) : cell(valueAt(tag, c.path))))]);
     }
   }
   return stringify(rows, { header: true, columns: [...CSV_HEADER], record_delimiter: 'unix' });
@@ -62,6 +62,25 @@ function valueAt(obj: unknown, path: readonly string[]): unknown {
 
 function cell(v: unknown): string {
   return v === undefined || v === null ? '' : String(v);
+}
+
+/**
+ * CSV formula injection (OWASP, "CSV Injection"): a spreadsheet runs a cell that starts with
+ * =, +, - or @ (and one that starts with a tab or CR once it trims it) as a formula, and a tag's
+ * description or unit is free text anyone with the token could set. Such a text cell is
+ * exported with a leading single quote, which spreadsheets show as text; the import takes it off.
+ * Quotes already in front of a formula start get one more, so the round trip is exact
+ * ("'=x" -> "''=x" -> "'=x"). Number and boolean cells are written by us from numbers
+ * (String(-5) is "-5", a plain number to a spreadsheet too) and are left alone.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+
+export function neutralise(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+export function unneutralise(text: string): string {
+  return text.startsWith("'") && FORMULA_START.test(text) ? text.slice(1) : text;
 }
 
 /** One data row of an import, with where it came from. */
@@ -104,7 +123,7 @@ export function parseTagsCsv(text: string): CsvTagRow[] {
     const tag: Record<string, unknown> = {};
     let group = '';
     head.record.forEach((name, i) => {
-      const raw = record[i] ?? '';
+      const raw = unneutralise(record[i] ?? '');
       if (name === 'group') return void (group = raw);
       const column = byName.get(name)!;
       if (raw === '') return;
