@@ -113,6 +113,74 @@ export function withStoredSecrets(db: Db, plant: PlantConfig, source: string): P
   return { ...plant, ...restoreSecrets(parts, stored, source) };
 }
 
+/** What writePlantChanges did to the tags, for the caller's tag id map. */
+export interface PlantChanges {
+  readonly summary: ImportSummary;
+  /** Tags inserted: names and their new ids (same order). */
+  readonly added: { readonly names: string[]; readonly ids: number[] };
+  /** Names of the tags retired. */
+  readonly retired: string[];
+}
+
+/**
+ * writePlant for a running collector's edits: the same end state, but the tags of the groups
+ * named in `unchanged` are neither sent nor touched, and a tag row is written only when it
+ * differs. A one-field PATCH on a plant of 100,000 tags then writes one row, not 100,000.
+ * Tag positions count within their group (readPlant orders by position inside each group).
+ */
+export function writePlantChanges(db: Db, input: PlantConfig, unchanged: ReadonlySet<string>, now: number = Date.now()): PlantChanges {
+  const summary: ImportSummary = { devices: zero(), groups: zero(), tags: zero() };
+  const plant = withStoredSecrets(db, input, 'store');
+  const added = { names: [] as string[], ids: [] as number[] };
+  const retired: string[] = [];
+  db.transaction(() => {
+    const deviceIds = syncDevices(db, plant.devices, now, summary.devices);
+    const groupIds = syncGroups(db, plant.groups, deviceIds, now, summary.groups);
+    const keepGroups = new Set<number>();
+    for (const name of unchanged) {
+      const id = groupIds.get(name);
+      if (id !== undefined) keepGroups.add(id);
+    }
+    // Only the rows of the groups that changed (and of groups no longer there): a tag cannot
+    // leave an unchanged group, whose tag list is by definition the same.
+    const keep = [...keepGroups];
+    const rows = db
+      .prepare(`SELECT id, name, group_id, address, data_type, unit, options, position FROM tags WHERE retired_at IS NULL${keep.length > 0 ? ` AND group_id NOT IN (${keep.map(() => '?').join(',')})` : ''}`)
+      .all(...keep) as (TagRow & { position: number })[];
+    const live = new Map<string, TagRow & { position: number }>();
+    for (const row of rows) live.set(row.name, row);
+    const update = db.prepare('UPDATE tags SET group_id=?, address=?, data_type=?, unit=?, options=?, position=?, updated_at=? WHERE id=?');
+    const insert = db.prepare('INSERT INTO tags(name, group_id, address, data_type, unit, options, position, updated_at) VALUES (?,?,?,?,?,?,?,?)');
+    for (const g of plant.groups) {
+      if (unchanged.has(g.name)) continue;
+      const groupId = groupIds.get(g.name)!;
+      g.tags.forEach((t, position) => {
+        const options = JSON.stringify(rest(t, ['name', 'address', 'type', 'unit']));
+        const unit = t.unit ?? null;
+        const row = live.get(t.name);
+        if (row) {
+          live.delete(t.name);
+          if (row.group_id === groupId && row.address === t.address && row.data_type === t.type && row.unit === unit && row.options === options && row.position === position) return;
+          update.run(groupId, t.address, t.type, unit, options, position, now, row.id);
+          summary.tags.updated++;
+        } else {
+          added.names.push(t.name);
+          added.ids.push(Number(insert.run(t.name, groupId, t.address, t.type, unit, options, position, now).lastInsertRowid));
+          summary.tags.added++;
+        }
+      });
+    }
+    const left = new Map([...live.values()].map((r) => [r.name, r.id]));
+    retired.push(...left.keys());
+    summary.tags.retired = retire(db, 'tags', left, now);
+    writeMeta(db, 'plant.sink', plant.sink satisfies SinkConfig);
+    writeMeta(db, 'plant.collector', plant.collector satisfies CollectorConfig);
+    writeMeta(db, 'plant.server', plant.server satisfies ServerConfig);
+    writeMeta(db, 'plant.imported_at', now);
+  })();
+  return { summary, added, retired };
+}
+
 function zero(): Counts {
   return { added: 0, updated: 0, retired: 0 };
 }

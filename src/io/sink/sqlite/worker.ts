@@ -2,7 +2,7 @@ import { workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { applySchema, openDatabase, type Db } from './database.js';
 import { deleteOlderThan, TagDataInserter } from './insert.js';
-import { writePlant, type ImportSummary } from '../../config/store-sql.js';
+import { writePlant, writePlantChanges, type ImportSummary, type PlantChanges } from '../../config/store-sql.js';
 import type { PlantConfig } from '../../config/schema.js';
 import type { RowBatch, WriteResult } from '../rows.js';
 
@@ -13,6 +13,8 @@ import type { RowBatch, WriteResult } from '../rows.js';
 export type WriterTask =
   | { op: 'insert'; batch: RowBatch }
   | { op: 'plant'; plant: PlantConfig; now: number }
+  /** The plant without the tags of `unchanged` groups; the other groups' tags as JSON chunks (cheap to post). */
+  | { op: 'plant-changes'; plant: PlantConfig; tagChunks: Record<string, string[]>; unchanged: string[]; now: number }
   | { op: 'retention'; cutoff: number; limit: number }
   | { op: 'checkpoint' }
   | { op: 'close' };
@@ -38,7 +40,7 @@ function connection(): { db: Db; inserter: TagDataInserter } {
   return { db, inserter };
 }
 
-export default function run(task: WriterTask): WriteResult | ImportSummary | number | null {
+export default function run(task: WriterTask): WriteResult | ImportSummary | PlantChanges | number | null {
   switch (task.op) {
     case 'insert': {
       const started = performance.now();
@@ -47,6 +49,10 @@ export default function run(task: WriterTask): WriteResult | ImportSummary | num
     }
     case 'plant':
       return writePlant(connection().db, task.plant, task.now);
+    case 'plant-changes': {
+      const groups = task.plant.groups.map((g) => ({ ...g, tags: (task.tagChunks[g.name] ?? []).flatMap((chunk) => JSON.parse(chunk) as PlantConfig['groups'][number]['tags']) }));
+      return writePlantChanges(connection().db, { ...task.plant, groups }, new Set(task.unchanged), task.now);
+    }
     case 'retention':
       return deleteOlderThan(connection().db, task.cutoff, task.limit);
     case 'checkpoint':
