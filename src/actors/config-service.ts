@@ -6,6 +6,8 @@ import { Slicer } from '../io/config/slices.js';
 import { KnownTags, validatePlant, validatePlantSliced } from '../io/config/validate.js';
 import type { Db } from '../io/sink/sqlite/database.js';
 import type { Collector } from './collector.js';
+import { prepareTagSpecs } from './group-runtime.js';
+import { prepareTagInfos } from './sink-factory.js';
 
 export interface ConfigWriter {
   writePlant(plant: ReturnType<typeof validatePlant>): Promise<ImportSummary>;
@@ -46,6 +48,11 @@ export class ConfigService {
       // Sliced, and only the new tags: a large change never holds up a FIXED poll (issue 12, finding 6).
       const valid = await validatePlantSliced(plant, source, { known: this.known, previous: previous.plant });
       const { summary, stored } = await this.persist(valid, previous);
+      // What Collector.apply builds per tag of a changed group, built ahead in slices.
+      const slicer = new Slicer();
+      const pause = () => slicer.pause();
+      await prepareTagSpecs(stored.plant.groups, stored.tagIds, pause);
+      await prepareTagInfos(stored, pause);
       this.deps.collector.apply(stored);
       this.deps.logger.info({ source, summary }, 'configuration changed');
       return { result, summary };

@@ -45,17 +45,34 @@ const infosOf = new WeakMap<GroupConfig, { readonly tagIds: ReadonlyMap<string, 
  */
 export function tagInfos(stored: StoredPlant): TagInfo[] {
   const out: TagInfo[] = [];
-  for (const g of stored.plant.groups) {
-    let cached = infosOf.get(g);
-    if (!cached || cached.tagIds !== stored.tagIds) {
-      const infos: TagInfo[] = [];
-      for (const t of g.tags) {
-        const id = stored.tagIds.get(t.name);
-        if (id !== undefined) infos.push({ id, name: t.name, device: g.device, group: g.name, unit: t.unit ?? null });
-      }
-      infosOf.set(g, (cached = { tagIds: stored.tagIds, infos }));
-    }
-    for (const info of cached.infos) out.push(info);
-  }
+  for (const g of stored.plant.groups) for (const info of groupInfos(g, stored.tagIds)) out.push(info);
   return out;
+}
+
+function groupInfos(g: GroupConfig, tagIds: ReadonlyMap<string, number>): readonly TagInfo[] {
+  let cached = infosOf.get(g);
+  if (!cached || cached.tagIds !== tagIds) {
+    const infos: TagInfo[] = [];
+    for (const t of g.tags) {
+      const id = tagIds.get(t.name);
+      if (id !== undefined) infos.push({ id, name: t.name, device: g.device, group: g.name, unit: t.unit ?? null });
+    }
+    infosOf.set(g, (cached = { tagIds, infos }));
+  }
+  return cached.infos;
+}
+
+/** tagInfos of the groups of a change, built ahead in slices (the collector then finds them ready). */
+export async function prepareTagInfos(stored: StoredPlant, pause: () => Promise<void>): Promise<void> {
+  for (const g of stored.plant.groups) {
+    const cached = infosOf.get(g);
+    if (cached && cached.tagIds === stored.tagIds) continue;
+    const infos: TagInfo[] = [];
+    for (const t of g.tags) {
+      const id = stored.tagIds.get(t.name);
+      if (id !== undefined) infos.push({ id, name: t.name, device: g.device, group: g.name, unit: t.unit ?? null });
+      await pause();
+    }
+    infosOf.set(g, { tagIds: stored.tagIds, infos });
+  }
 }

@@ -92,9 +92,11 @@ const plantShellSchema = plantSchema.extend({ groups: z.array(groupShellSchema).
 export async function validatePlantSliced(raw: unknown, source: string, options: { known?: KnownTags; previous?: PlantConfig } = {}): Promise<PlantConfig> {
   const known = options.known ?? new KnownTags();
   const slicer = new Slicer();
-  const shell = plantShellSchema.safeParse(raw);
-  const issues: ConfigIssue[] = shell.success ? [] : zodIssues(shell.error);
   const rawGroups = raw !== null && typeof raw === 'object' && Array.isArray((raw as { groups?: unknown }).groups) ? ((raw as { groups: unknown[] }).groups) : [];
+  // The shell sees one stand-in per non-empty tag list (zod would walk all 100,000 in one go).
+  const shellInput = rawGroups.length === 0 ? raw : { ...(raw as object), groups: rawGroups.map((g) => (g !== null && typeof g === 'object' && Array.isArray((g as { tags?: unknown }).tags) && (g as { tags: unknown[] }).tags.length > 0 ? { ...g, tags: [0] } : g)) };
+  const shell = plantShellSchema.safeParse(shellInput);
+  const issues: ConfigIssue[] = shell.success ? [] : zodIssues(shell.error);
   const tagsOf: TagConfig[][] = [];
   for (let g = 0; g < rawGroups.length; g++) {
     const group = rawGroups[g];
