@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +91,24 @@ describe('start-up order', () => {
 
     const exported = await jsscada(['export', '--data', data]);
     expect(exported.code).toBe(1);
+    expect(exported.stderr).toContain(db);
+    expect(exported.stderr).toMatch(/restore .*backup/);
+  }, 30_000);
+
+  it('a store whose header is fine but whose tables are damaged gets the same message', async () => {
+    const data = join(tmp, 'damaged');
+    const file = join(tmp, 'plant2.yaml');
+    writeFileSync(file, PLANT);
+    expect((await jsscada(['import', file, '--data', data])).code).toBe(0);
+    const db = join(data, 'jsscada.db');
+    // Keep page 1 (the header and schema root), overwrite the pages of the tables.
+    const fd = openSync(db, 'r+');
+    const size = fstatSync(fd).size;
+    writeSync(fd, Buffer.alloc(size - 4096, 0xa5), 0, size - 4096, 4096);
+    closeSync(fd);
+    const exported = await jsscada(['export', '--data', data]);
+    expect(exported.code, exported.stderr).toBe(1);
+    expect(exported.stderr).not.toContain('[object Object]');
     expect(exported.stderr).toContain(db);
     expect(exported.stderr).toMatch(/restore .*backup/);
   }, 30_000);

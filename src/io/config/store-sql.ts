@@ -1,4 +1,4 @@
-import type { Db } from '../sink/sqlite/database.js';
+import { storeOpenError, type Db } from '../sink/sqlite/database.js';
 import type { CollectorConfig, DeviceConfig, GroupConfig, PlantConfig, SinkConfig, TagConfig } from './schema.js';
 import { collectorSchema, deviceSchema, groupSchema, serverSchema, sinkSchema, tagSchema, type ServerConfig } from './schema.js';
 import { hasRedacted, restoreSecrets } from './secrets.js';
@@ -30,6 +30,19 @@ interface GroupRow { id: number; name: string; device_id: number; mode: string; 
 interface TagRow { id: number; name: string; group_id: number; address: string; data_type: string; unit: string | null; options: string }
 
 export function isStoreEmpty(db: Db): boolean {
+  return named(db, () => storeIsEmpty(db));
+}
+
+/** A store found damaged while reading it gets the same message as one that cannot be opened. */
+function named<T>(db: Db, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw storeOpenError(db.name, err);
+  }
+}
+
+function storeIsEmpty(db: Db): boolean {
   const row = db.prepare('SELECT COUNT(*) AS n FROM devices WHERE retired_at IS NULL').get() as { n: number };
   const meta = db.prepare("SELECT COUNT(*) AS n FROM meta WHERE key = 'plant.imported_at'").get() as { n: number };
   return row.n === 0 && meta.n === 0;
@@ -37,6 +50,10 @@ export function isStoreEmpty(db: Db): boolean {
 
 /** Read the live configuration. Rows are re-validated so a hand-edited table cannot start a bad plant. */
 export function readPlant(db: Db): StoredPlant {
+  return named(db, () => readStoredPlant(db));
+}
+
+function readStoredPlant(db: Db): StoredPlant {
   const devices = db.prepare('SELECT * FROM devices WHERE retired_at IS NULL ORDER BY position, id').all() as DeviceRow[];
   const groups = db.prepare('SELECT * FROM polling_groups WHERE retired_at IS NULL ORDER BY position, id').all() as GroupRow[];
   const tags = db.prepare('SELECT * FROM tags WHERE retired_at IS NULL ORDER BY position, id').all() as TagRow[];
