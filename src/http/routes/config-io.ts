@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ConfigError } from '../../io/config/config-error.js';
-import { applyTagsCsvSliced, CSV_HEADER, locateCsvIssues, MAX_CSV_IMPORT_ROWS, parseTagsCsvSliced, tagsToCsv, TooManyRowsError, type CsvImportResult } from '../../io/config/tags-csv.js';
-import { redactSecrets, REDACTED } from '../../io/config/secrets.js';
+import { applyTagsCsvSliced, CSV_HEADER, locateCsvIssues, MAX_CSV_IMPORT_ROWS, parseTagsCsvSliced, tagsToCsvSliced, TooManyRowsError, type CsvImportResult } from '../../io/config/tags-csv.js';
+import { redactPlant, REDACTED } from '../../io/config/secrets.js';
 import { plantToYaml } from '../../io/config/yaml-file.js';
 import { ApiError } from '../errors.js';
 import { BEARER, errors, json, MUTATION_ERRORS } from '../schemas/common.js';
@@ -30,7 +30,7 @@ export function registerConfigIoRoutes(app: App, ctx: RouteContext): void {
     }),
     (c) => {
       // An export is shared and versioned: it must carry no secret (issue 12, finding 1).
-      const plant = redactSecrets(collector.stored.plant);
+      const plant = redactPlant(collector.stored.plant);
       const text = `# JSScada configuration, exported ${new Date().toISOString()}\n# Secrets show as ${REDACTED}: importing this file keeps the ones the store holds.\n${plantToYaml(plant)}`;
       return c.body(text, 200, { 'content-type': 'text/yaml; charset=utf-8', 'content-disposition': 'attachment; filename="jsscada-config.yaml"' });
     },
@@ -38,7 +38,7 @@ export function registerConfigIoRoutes(app: App, ctx: RouteContext): void {
 
   app.openapi(
     createRoute({ ...read, method: 'get', path: '/api/config/tags.csv', summary: `Every tag as CSV (columns: ${CSV_HEADER.join(', ')})`, responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } } } }),
-    (c) => c.body(tagsToCsv(collector.stored.plant), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="jsscada-tags.csv"' }),
+    async (c) => c.body(await tagsToCsvSliced(collector.stored.plant), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="jsscada-tags.csv"' }),
   );
 
   app.openapi(

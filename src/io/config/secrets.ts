@@ -23,6 +23,24 @@ export function redactSecrets<T>(value: T): T {
   return walk(value, undefined) as T;
 }
 
+/**
+ * redactSecrets for a whole plant: every part but the tags is walked (tags have no secret
+ * field, and copying 100,000 of them would only hold up the event loop); the tag lists are shared.
+ */
+export function redactPlant<P extends { readonly groups: readonly { readonly tags: readonly unknown[] }[] }>(plant: P): P {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(plant)) {
+    out[key] =
+      key === 'groups'
+        ? plant.groups.map((g) => {
+            const { tags, ...fields } = g;
+            return { ...(walk(fields, undefined) as object), tags };
+          })
+        : walk(value, key);
+  }
+  return out as P;
+}
+
 function walk(value: Json, key: string | undefined): Json {
   if (typeof value === 'string') {
     if (key !== undefined && SECRET_KEYS.has(key)) return value === '' ? value : REDACTED;
