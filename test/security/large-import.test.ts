@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpApp } from '../../src/http/app.js';
+import { readPlant } from '../../src/io/config/store-sql.js';
 import { MAX_CSV_IMPORT_ROWS } from '../../src/io/config/tags-csv.js';
+import { openDatabase } from '../../src/io/sink/sqlite/database.js';
 import { AUTH, jsonInit, makeApp, startPlant, type TestPlant } from '../http/helpers.js';
 
 /**
@@ -72,6 +74,15 @@ describe('a 100,000-tag import', () => {
     expect(plant.running.collector.stored.plant.groups.find((g) => g.name === 'bulk')!.tags).toHaveLength(100_000);
     await new Promise((r) => setTimeout(r, 1100));
     expect(skipped() - before).toBe(0);
+    // Only the changed rows were written: the store, read back as at a restart, holds what runs.
+    const db = openDatabase(plant.running.dbPath, { readonly: true });
+    try {
+      const stored = readPlant(db);
+      expect(stored.plant).toEqual(plant.running.collector.stored.plant);
+      expect(new Map(stored.tagIds)).toEqual(new Map(plant.running.collector.stored.tagIds));
+    } finally {
+      db.close();
+    }
   }, 120_000);
 
   it(`refuses more than ${MAX_CSV_IMPORT_ROWS} rows with 413 and a message naming the cap, changing nothing`, async () => {
