@@ -17,7 +17,7 @@ export function checkCommand(file: string, io: CliIo): number {
 /** Import runs on its own connection: SQLite's lock and busy_timeout serialise it with a running writer. */
 export function importCommand(file: string, dataDir: string, io: CliIo): number {
   const plant = loadPlantFile(file);
-  tightenDataDir(dataDir);
+  for (const warning of tightenDataDir(dataDir)) io.err(`jsscada: warning: ${warning}`);
   const db = openDatabase(databasePath(dataDir));
   try {
     applySchema(db);

@@ -64,7 +64,7 @@ export async function startDemo(args: DemoArgs, logger: Logger, print?: (line: s
 export async function demoCommand(args: DemoArgs, io: CliIo): Promise<number> {
   const signals = catchStopSignals();
   try {
-    tightenDataDir(args.dataDir);
+    for (const warning of tightenDataDir(args.dataDir)) io.err(`jsscada: warning: ${warning}`);
     const logger = createLogger({ dir: args.dataDir, level: args.logLevel, pretty: process.stdout.isTTY });
     const demo = await startDemo(args, logger, io.out);
     io.out(`JSScada demo: panel and API on http://localhost:${demo.running.port}/ , data in ${demo.running.dbPath} (Ctrl+C to stop)`);

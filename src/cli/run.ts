@@ -12,11 +12,11 @@ export interface RunArgs {
   readonly logLevel?: string | undefined;
 }
 
-export async function runCommand(args: RunArgs, _io: CliIo): Promise<number> {
+export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const signals = catchStopSignals();
   try {
     // The data dir holds secrets: for its owner only, before anything is written in it.
-    tightenDataDir(args.dataDir);
+    for (const warning of tightenDataDir(args.dataDir)) io.err(`jsscada: warning: ${warning}`);
     const logger = createLogger({ dir: args.dataDir, level: args.logLevel, pretty: process.stdout.isTTY });
     const running = await startCollector({ configFile: args.configFile, dataDir: args.dataDir, port: args.port, host: args.host, logger });
     return await untilSignal(signals, running, logger);

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -38,10 +38,23 @@ const DATA_DIRS = new Set(['logs', 'spool', 'rejects']);
  * Start-up pass over a data directory: the directory 0700, the collector's own files 0600 and
  * its subdirectories (logs, spool, rejects) 0700 with their files 0600. Only what the collector
  * made is touched (a data dir given as `--data .` must not chmod the operator's own files), and
- * symbolic links are left alone (chmod would follow them out of the directory).
+ * symbolic links are left alone (chmod would follow them out of the directory). What it may not
+ * change (EPERM: someone else owns it) is returned as warnings, one line each; it does not stop
+ * the collector.
  */
-export function tightenDataDir(dir: string): void {
-  ensurePrivateDir(dir);
+export function tightenDataDir(dir: string): string[] {
+  const warnings: string[] = [];
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const tighten = (path: string, mode: number, want: number): void => {
+    if ((mode & 0o777) === want) return;
+    try {
+      chmodSync(path, want);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+      warnings.push(`${path} is mode ${(mode & 0o777).toString(8)} and not ours to change (EPERM): make it ${want.toString(8)}, it holds secrets`);
+    }
+  };
+  tighten(dir, statSync(dir).mode, PRIVATE_DIR_MODE);
   for (const name of readdirSync(dir)) {
     const entry = join(dir, name);
     const st = lstatSync(entry);
@@ -55,8 +68,5 @@ export function tightenDataDir(dir: string): void {
       }
     }
   }
-}
-
-function tighten(path: string, mode: number, want: number): void {
-  if ((mode & 0o777) !== want) chmodSync(path, want);
+  return warnings;
 }
