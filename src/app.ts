@@ -83,9 +83,12 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
   if (!fileConfig && !existsSync(dbPath)) {
     throw new Error(`no configuration: ${dbPath} does not exist; give --config FILE (YAML) to create it`);
   }
-  const sqlite = new SqliteSink(dbPath);
-  await sqlite.open();
-  const reader = openDatabase(dbPath, { readonly: true });
+  // The port first (issue 12, finding 9): with it taken, nothing is imported, polled or printed.
+  const listener = options.port !== undefined ? await (await import('./http/server.js')).claimHttpPort(options.port, options.host ?? '0.0.0.0') : undefined;
+  const { sqlite, reader } = await openStore(dbPath).catch(async (err: unknown) => {
+    await listener?.close();
+    throw err;
+  });
   const started: { collector?: Collector; delivery?: Delivery; http?: RunningHttpServer; history?: HistorySource } = {};
   try {
     if (isStoreEmpty(reader)) {
@@ -148,6 +151,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
         dataDir,
         port: options.port,
         host: options.host ?? '0.0.0.0',
+        listener,
         logger,
         clock,
         print: options.print,
@@ -180,6 +184,19 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     await started.delivery?.close().catch(() => undefined);
     await started.history?.close().catch(() => undefined);
     reader.close();
+    await sqlite.close();
+    await (started.http?.close() ?? listener?.close());
+    throw err;
+  }
+}
+
+/** The writer thread and a read connection on the store; a store that cannot be opened leaves nothing open. */
+async function openStore(dbPath: string): Promise<{ sqlite: SqliteSink; reader: ReturnType<typeof openDatabase> }> {
+  const sqlite = new SqliteSink(dbPath);
+  try {
+    await sqlite.open();
+    return { sqlite, reader: openDatabase(dbPath, { readonly: true }) };
+  } catch (err) {
     await sqlite.close();
     throw err;
   }

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { errorMessage } from './io/errors.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from './io/private-files.js';
 
 export type { Logger } from 'pino';
 
@@ -113,11 +113,13 @@ export function createLogger(options: LogOptions = {}): Logger {
   const targets: pino.TransportTargetOptions[] = [];
   if (options.dir) {
     const dir = join(options.dir, 'logs');
-    mkdirSync(dir, { recursive: true });
+    // Logs can name devices, hosts and users: for the owner only, like the rest of the data dir.
+    ensurePrivateDir(dir);
     targets.push({
       target: 'pino-roll',
       level,
-      options: { file: join(dir, 'jsscada'), frequency: 'daily', size: '20m', mkdir: true, limit: { count: 14 }, extension: '.log' },
+      // `mode` goes to sonic-boom's open(), for the first file and every rolled one.
+      options: { file: join(dir, 'jsscada'), frequency: 'daily', size: '20m', mkdir: true, limit: { count: 14 }, extension: '.log', mode: PRIVATE_FILE_MODE },
     });
   }
   targets.push(

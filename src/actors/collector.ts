@@ -137,6 +137,15 @@ export class Collector {
     for (const group of plant.plant.groups) {
       const device = devices.get(group.device)!;
       const driver = this.driverFor(device);
+      const same = previous.get(group.name);
+      if (same && same.config === group && same.device === device && same.driver === driver) {
+        // The very objects the last change validated (ConfigService keeps unchanged groups and
+        // devices): keep the plan and the filter. A one-field edit in a 100,000-tag plant must
+        // not re-plan every group.
+        this.groups.set(group.name, same);
+        defs.push({ name: group.name, mode: group.mode, intervalMs: group.intervalMs, enabled: group.enabled && device.enabled });
+        continue;
+      }
       // The last values survive a configuration change (readings are matched by tag id).
       const lastBatch = previous.get(group.name)?.device.name === device.name ? (previous.get(group.name)?.lastBatch ?? null) : null;
       const specs = tagSpecs(group, plant.tagIds);

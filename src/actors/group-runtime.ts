@@ -17,9 +17,33 @@ export interface GroupRuntime {
 
 /** The driver's view of a group's tags, with the store's stable ids. */
 export function tagSpecs(group: GroupConfig, tagIds: ReadonlyMap<string, number>): TagSpec[] {
-  return group.tags.map((t) => {
-    const id = tagIds.get(t.name);
-    if (id === undefined) throw new Error(`tag "${t.name}" has no id in the store`);
-    return { id, name: t.name, address: t.address, type: t.type, length: t.length, wordOrder: t.wordOrder, scale: t.scale, offset: t.offset };
-  });
+  const ready = prepared.get(group);
+  if (ready && ready.tagIds === tagIds) return ready.specs;
+  return group.tags.map((t) => spec(t, tagIds));
+}
+
+function spec(t: GroupConfig['tags'][number], tagIds: ReadonlyMap<string, number>): TagSpec {
+  const id = tagIds.get(t.name);
+  if (id === undefined) throw new Error(`tag "${t.name}" has no id in the store`);
+  return { id, name: t.name, address: t.address, type: t.type, length: t.length, wordOrder: t.wordOrder, scale: t.scale, offset: t.offset };
+}
+
+/** Specs built ahead, in slices (prepareTagSpecs), for the group object they were built from. */
+const prepared = new WeakMap<GroupConfig, { readonly tagIds: ReadonlyMap<string, number>; readonly specs: TagSpec[] }>();
+
+/**
+ * Build the specs of a new 100,000-tag group a slice at a time before the collector applies the
+ * change, so Collector.apply finds them ready instead of building them in one block.
+ */
+export async function prepareTagSpecs(groups: readonly GroupConfig[], tagIds: ReadonlyMap<string, number>, pause: () => Promise<void>): Promise<void> {
+  for (const group of groups) {
+    const ready = prepared.get(group);
+    if (ready && ready.tagIds === tagIds) continue;
+    const specs: TagSpec[] = [];
+    for (const t of group.tags) {
+      specs.push(spec(t, tagIds));
+      await pause();
+    }
+    prepared.set(group, { tagIds, specs });
+  }
 }

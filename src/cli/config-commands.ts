@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { databasePath } from '../app.js';
 import { loadPlantFile, plantToYaml } from '../io/config/yaml-file.js';
-import { isStoreEmpty, readPlant, writePlant } from '../io/config/store-sql.js';
+import { REDACTED, redactSecrets } from '../io/config/secrets.js';
+import { isStoreEmpty, readPlant, withStoredSecrets, writePlant } from '../io/config/store-sql.js';
 import { applyStoreSchema, openDatabase } from '../io/sink/sqlite/database.js';
+import { tightenDataDir } from '../io/private-files.js';
 import type { CliIo } from './main.js';
 
 export function checkCommand(file: string, io: CliIo): number {
@@ -15,10 +17,11 @@ export function checkCommand(file: string, io: CliIo): number {
 /** Import runs on its own connection: SQLite's lock and busy_timeout serialise it with a running writer. */
 export function importCommand(file: string, dataDir: string, io: CliIo): number {
   const plant = loadPlantFile(file);
+  for (const warning of tightenDataDir(dataDir)) io.err(`jsscada: warning: ${warning}`);
   const db = openDatabase(databasePath(dataDir));
   try {
     applyStoreSchema(db);
-    const s = writePlant(db, plant);
+    const s = writePlant(db, withStoredSecrets(db, plant, file));
     io.out(
       `imported ${file} into ${databasePath(dataDir)}: devices +${s.devices.added} ~${s.devices.updated} -${s.devices.retired}, ` +
         `groups +${s.groups.added} ~${s.groups.updated} -${s.groups.retired}, tags +${s.tags.added} ~${s.tags.updated} -${s.tags.retired}` +
@@ -30,13 +33,14 @@ export function importCommand(file: string, dataDir: string, io: CliIo): number 
   }
 }
 
-export function exportCommand(file: string | undefined, dataDir: string, io: CliIo, write: (file: string, text: string) => void): number {
+export function exportCommand(file: string | undefined, dataDir: string, io: CliIo, write: (file: string, text: string) => void, options: { withSecrets?: boolean } = {}): number {
   const path = databasePath(dataDir);
   if (!existsSync(path)) throw new Error(`no store at ${path}`);
   const db = openDatabase(path, { readonly: true });
   try {
     if (isStoreEmpty(db)) throw new Error(`the store at ${path} holds no configuration`);
-    const yaml = plantToYaml(readPlant(db).plant);
+    const plant = readPlant(db).plant;
+    const yaml = options.withSecrets ? plantToYaml(plant) : `${REDACTED_NOTE}\n${plantToYaml(redactSecrets(plant))}`;
     if (file) {
       write(file, yaml);
       io.out(`exported the configuration to ${file}`);
@@ -46,3 +50,6 @@ export function exportCommand(file: string | undefined, dataDir: string, io: Cli
     db.close();
   }
 }
+
+/** Heads a redacted export, so whoever edits it knows what the marker means. */
+export const REDACTED_NOTE = `# Secrets show as ${REDACTED}: importing this file keeps the secrets the store holds (jsscada export --with-secrets writes them).`;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { startCollector, type RunningCollector } from '../app.js';
+import { tightenDataDir } from '../io/private-files.js';
 import { createLogger, type Logger } from '../log.js';
 import { loadPlantFile } from '../io/config/yaml-file.js';
 import type { PlantConfig } from '../io/config/schema.js';
@@ -63,6 +64,7 @@ export async function startDemo(args: DemoArgs, logger: Logger, print?: (line: s
 export async function demoCommand(args: DemoArgs, io: CliIo): Promise<number> {
   const signals = catchStopSignals();
   try {
+    for (const warning of tightenDataDir(args.dataDir)) io.err(`jsscada: warning: ${warning}`);
     const logger = createLogger({ dir: args.dataDir, level: args.logLevel, pretty: process.stdout.isTTY });
     const demo = await startDemo(args, logger, io.out);
     io.out(`JSScada demo: panel and API on http://localhost:${demo.running.port}/ , data in ${demo.running.dbPath} (Ctrl+C to stop)`);

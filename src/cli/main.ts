@@ -43,9 +43,12 @@ Starts the demo plant's simulated PLCs on loopback and the collector with config
 
 Validates FILE and makes the store in DIR/jsscada.db hold exactly that plant. Tags keep their
 ids (and history) by name; devices, groups and tags missing from FILE are retired, not deleted.`,
-  export: `Usage: jsscada export [FILE] [--data DIR]
+  export: `Usage: jsscada export [FILE] [--data DIR] [--with-secrets]
 
-Writes the stored configuration as YAML to FILE, or to standard output.`,
+Writes the stored configuration as YAML to FILE, or to standard output. Secrets (passwords,
+a password in a URL, server.token) show as a redaction marker; importing the file keeps the
+secrets the store holds.
+  --with-secrets  write the secrets in clear (FILE is created mode 0600)`,
   migrate: `Usage: jsscada migrate [--data DIR]
 
 Upgrades the value database named in the stored configuration (its sink) from the jsscada 0.1
@@ -66,6 +69,7 @@ const OPTIONS = {
   host: { type: 'string' },
   'log-level': { type: 'string' },
   'plc-ports': { type: 'string' },
+  'with-secrets': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
@@ -109,7 +113,8 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
       case 'import':
         return importCommand(requireFile(args[0], 'import'), dataDir, io);
       case 'export':
-        return exportCommand(args[0], dataDir, io, (file, text) => writeFileSync(file, text));
+        // An export with secrets is written like the token file: for its owner only.
+        return exportCommand(args[0], dataDir, io, (file, text) => writeFileSync(file, text, { mode: 0o600 }), { withSecrets: values['with-secrets'] === true });
       case 'check':
         return checkCommand(requireFile(args[0], 'check'), io);
       case 'migrate':

@@ -1,4 +1,5 @@
 import { startCollector, type RunningCollector } from '../app.js';
+import { tightenDataDir } from '../io/private-files.js';
 import { createLogger } from '../log.js';
 import type { CliIo } from './main.js';
 import { catchStopSignals, type StopSignal } from './signals.js';
@@ -11,9 +12,11 @@ export interface RunArgs {
   readonly logLevel?: string | undefined;
 }
 
-export async function runCommand(args: RunArgs, _io: CliIo): Promise<number> {
+export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const signals = catchStopSignals();
   try {
+    // The data dir holds secrets: for its owner only, before anything is written in it.
+    for (const warning of tightenDataDir(args.dataDir)) io.err(`jsscada: warning: ${warning}`);
     const logger = createLogger({ dir: args.dataDir, level: args.logLevel, pretty: process.stdout.isTTY });
     const running = await startCollector({ configFile: args.configFile, dataDir: args.dataDir, port: args.port, host: args.host, logger });
     return await untilSignal(signals, running, logger);

@@ -33,7 +33,7 @@ export function resolveToken(options: TokenOptions): { token: string; source: To
   const stored = readStored(file);
   if (stored) return { token: stored, source: 'file' };
   const token = randomBytes(32).toString('base64url');
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   try {
     // 'wx': never overwrite a token file (another process's, or one an operator left broken).
     writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });

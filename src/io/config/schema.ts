@@ -152,8 +152,10 @@ export type GroupConfig = z.output<typeof groupSchema>;
 
 /**
  * Where values go. The SQLite store always holds the configuration; with `sqlite` it holds the
- * values too. Passwords are best left to the environment (ORACLE_PASSWORD, a postgres URL in
- * JSSCADA_PG_URL): whatever is written here is stored in the configuration store in clear.
+ * values too. Passwords are best kept out of it: `passwordFile` (a file read at start, e.g. a
+ * systemd or Docker secret) or the environment (PGPASSWORD or JSSCADA_PG_URL; ORACLE_PASSWORD).
+ * A password written here is stored in the store (a 0600 file in a 0700 data dir) and never
+ * returned by the API or an export (see secrets.ts).
  */
 export const sinkSchema = z.discriminatedUnion('kind', [
   z
@@ -176,6 +178,8 @@ export const sinkSchema = z.discriminatedUnion('kind', [
       port: z.number().int().min(1).max(65535).optional(),
       user: z.string().min(1).optional(),
       password: z.string().optional(),
+      /** A file holding the password (read at start; one trailing newline dropped). */
+      passwordFile: z.string().min(1).optional(),
       database: z.string().min(1).optional(),
       ssl: z.boolean().default(false),
       schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain identifier (letters, digits, _)').default('public'),
@@ -190,6 +194,8 @@ export const sinkSchema = z.discriminatedUnion('kind', [
       /** Else env ORACLE_USER / ORACLE_PASSWORD / ORACLE_CONNECT_STRING (and a .env file). */
       user: z.string().min(1).optional(),
       password: z.string().optional(),
+      /** A file holding the password (read at start; one trailing newline dropped). */
+      passwordFile: z.string().min(1).optional(),
       connectString: z.string().min(1).optional(),
       poolSize: z.number().int().min(1).max(32).default(5),
       batchRows: z.number().int().min(1).max(500).default(500),

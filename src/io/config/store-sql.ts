@@ -1,7 +1,8 @@
-import type { Db } from '../sink/sqlite/database.js';
+import { storeOpenError, type Db } from '../sink/sqlite/database.js';
 import type { TagRef } from '../sink/identity/tag-ref.js';
 import type { CollectorConfig, DeviceConfig, GroupConfig, PlantConfig, SinkConfig, TagConfig } from './schema.js';
 import { collectorSchema, deviceSchema, groupSchema, serverSchema, sinkSchema, tagSchema, type ServerConfig } from './schema.js';
+import { hasRedacted, restoreSecrets } from './secrets.js';
 
 /**
  * The configuration tables as plain SQL functions on a connection. Writes run on the
@@ -30,6 +31,19 @@ interface GroupRow { id: number; name: string; device_id: number; mode: string; 
 interface TagRow { id: number; name: string; group_id: number; address: string; data_type: string; unit: string | null; options: string }
 
 export function isStoreEmpty(db: Db): boolean {
+  return named(db, () => storeIsEmpty(db));
+}
+
+/** A store found damaged while reading it gets the same message as one that cannot be opened. */
+function named<T>(db: Db, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw storeOpenError(db.name, err);
+  }
+}
+
+function storeIsEmpty(db: Db): boolean {
   const row = db.prepare('SELECT COUNT(*) AS n FROM config_devices WHERE retired_at IS NULL').get() as { n: number };
   const meta = db.prepare("SELECT COUNT(*) AS n FROM meta WHERE key = 'plant.imported_at'").get() as { n: number };
   return row.n === 0 && meta.n === 0;
@@ -37,6 +51,10 @@ export function isStoreEmpty(db: Db): boolean {
 
 /** Read the live configuration. Rows are re-validated so a hand-edited table cannot start a bad plant. */
 export function readPlant(db: Db): StoredPlant {
+  return named(db, () => readStoredPlant(db));
+}
+
+function readStoredPlant(db: Db): StoredPlant {
   const devices = db.prepare('SELECT * FROM config_devices WHERE retired_at IS NULL ORDER BY position, id').all() as DeviceRow[];
   const groups = db.prepare('SELECT * FROM config_groups WHERE retired_at IS NULL ORDER BY position, id').all() as GroupRow[];
   const tags = db.prepare('SELECT * FROM config_tags WHERE retired_at IS NULL ORDER BY position, id').all() as TagRow[];
@@ -85,8 +103,9 @@ function rest<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): 
  * Rows are matched by name: a tag keeps its id (and its history) across imports and edits;
  * what the plant no longer has is retired, never deleted.
  */
-export function writePlant(db: Db, plant: PlantConfig, now: number = Date.now()): ImportSummary {
+export function writePlant(db: Db, input: PlantConfig, now: number = Date.now()): ImportSummary {
   const summary: ImportSummary = { devices: zero(), groups: zero(), tags: zero() };
+  const plant = withStoredSecrets(db, input, 'store');
   db.transaction(() => {
     const deviceIds = syncDevices(db, plant.devices, now, summary.devices);
     const groupIds = syncGroups(db, plant.groups, deviceIds, now, summary.groups);
@@ -97,6 +116,87 @@ export function writePlant(db: Db, plant: PlantConfig, now: number = Date.now())
     writeMeta(db, 'plant.imported_at', now);
   })();
   return summary;
+}
+
+/**
+ * A plant from an export shows its secrets as the redaction marker: they are taken from what
+ * the store holds at the same place (devices by name, the sink, the server), or refused naming
+ * the field. Only the parts that can hold secrets are compared (not 100,000 tags).
+ */
+export function withStoredSecrets(db: Db, plant: PlantConfig, source: string): PlantConfig {
+  const parts = { devices: plant.devices, sink: plant.sink, server: plant.server };
+  if (!hasRedacted(parts)) return plant;
+  const devices = (db.prepare('SELECT name, options FROM config_devices WHERE retired_at IS NULL').all() as { name: string; options: string }[]).map((d) => ({ ...(JSON.parse(d.options) as object), name: d.name }));
+  const stored = { devices, sink: readMeta(db, 'plant.sink'), server: readMeta(db, 'plant.server') };
+  return { ...plant, ...restoreSecrets(parts, stored, source) };
+}
+
+/** What writePlantChanges did to the tags, for the caller's tag id map. */
+export interface PlantChanges {
+  readonly summary: ImportSummary;
+  /** Tags inserted: names and their new ids (same order). */
+  readonly added: { readonly names: string[]; readonly ids: number[] };
+  /** Names of the tags retired. */
+  readonly retired: string[];
+}
+
+/**
+ * writePlant for a running collector's edits: the same end state, but the tags of the groups
+ * named in `unchanged` are neither sent nor touched, and a tag row is written only when it
+ * differs. A one-field PATCH on a plant of 100,000 tags then writes one row, not 100,000.
+ * Tag positions count within their group (readPlant orders by position inside each group).
+ */
+export function writePlantChanges(db: Db, input: PlantConfig, unchanged: ReadonlySet<string>, now: number = Date.now()): PlantChanges {
+  const summary: ImportSummary = { devices: zero(), groups: zero(), tags: zero() };
+  const plant = withStoredSecrets(db, input, 'store');
+  const added = { names: [] as string[], ids: [] as number[] };
+  const retired: string[] = [];
+  db.transaction(() => {
+    const deviceIds = syncDevices(db, plant.devices, now, summary.devices);
+    const groupIds = syncGroups(db, plant.groups, deviceIds, now, summary.groups);
+    const keepGroups = new Set<number>();
+    for (const name of unchanged) {
+      const id = groupIds.get(name);
+      if (id !== undefined) keepGroups.add(id);
+    }
+    // Only the rows of the groups that changed (and of groups no longer there): a tag cannot
+    // leave an unchanged group, whose tag list is by definition the same.
+    const keep = [...keepGroups];
+    const rows = db
+      .prepare(`SELECT id, name, group_id, address, data_type, unit, options, position FROM config_tags WHERE retired_at IS NULL${keep.length > 0 ? ` AND group_id NOT IN (${keep.map(() => '?').join(',')})` : ''}`)
+      .all(...keep) as (TagRow & { position: number })[];
+    const live = new Map<string, TagRow & { position: number }>();
+    for (const row of rows) live.set(row.name, row);
+    const update = db.prepare('UPDATE config_tags SET group_id=?, address=?, data_type=?, unit=?, options=?, position=?, updated_at=? WHERE id=?');
+    const insert = db.prepare('INSERT INTO config_tags(name, group_id, address, data_type, unit, options, position, updated_at) VALUES (?,?,?,?,?,?,?,?)');
+    for (const g of plant.groups) {
+      if (unchanged.has(g.name)) continue;
+      const groupId = groupIds.get(g.name)!;
+      g.tags.forEach((t, position) => {
+        const options = JSON.stringify(rest(t, ['name', 'address', 'type', 'unit']));
+        const unit = t.unit ?? null;
+        const row = live.get(t.name);
+        if (row) {
+          live.delete(t.name);
+          if (row.group_id === groupId && row.address === t.address && row.data_type === t.type && row.unit === unit && row.options === options && row.position === position) return;
+          update.run(groupId, t.address, t.type, unit, options, position, now, row.id);
+          summary.tags.updated++;
+        } else {
+          added.names.push(t.name);
+          added.ids.push(Number(insert.run(t.name, groupId, t.address, t.type, unit, options, position, now).lastInsertRowid));
+          summary.tags.added++;
+        }
+      });
+    }
+    const left = new Map([...live.values()].map((r) => [r.name, r.id]));
+    retired.push(...left.keys());
+    summary.tags.retired = retire(db, 'config_tags', left, now);
+    writeMeta(db, 'plant.sink', plant.sink satisfies SinkConfig);
+    writeMeta(db, 'plant.collector', plant.collector satisfies CollectorConfig);
+    writeMeta(db, 'plant.server', plant.server satisfies ServerConfig);
+    writeMeta(db, 'plant.imported_at', now);
+  })();
+  return { summary, added, retired };
 }
 
 function zero(): Counts {

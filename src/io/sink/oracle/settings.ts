@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { readSecretFile } from '../../config/secrets.js';
 import { SinkError } from '../delivery/sink-error.js';
 
 /** The Oracle sink's options, as the config file (or the caller) gives them. */
@@ -8,6 +9,8 @@ export interface OracleSinkOptions {
   /** Else env ORACLE_USER / ORACLE_PASSWORD / ORACLE_CONNECT_STRING (a .env file is read too). */
   readonly user?: string | undefined;
   readonly password?: string | undefined;
+  /** A file holding the password (read here, at start); else ORACLE_PASSWORD. */
+  readonly passwordFile?: string | undefined;
   /** Easy Connect (host:port/service) or a TNS alias. */
   readonly connectString?: string | undefined;
   /** Writer threads, one connection each (default 5). */
@@ -54,7 +57,7 @@ export function resolveOracleSettings(options: OracleSinkOptions, env: NodeJS.Pr
   const connectString = pick(options.connectString, 'ORACLE_CONNECT_STRING');
   return {
     user,
-    password: pick(options.password, 'ORACLE_PASSWORD'),
+    password: pick(options.password ?? (options.passwordFile !== undefined ? readSecretFile(options.passwordFile) : undefined), 'ORACLE_PASSWORD'),
     connectString,
     target: describeOracleTarget({ user, connectString }),
     rejectsPath: options.rejectsPath,

@@ -1,4 +1,5 @@
 import type { ClientConfig } from 'pg';
+import { readSecretFile } from '../../config/secrets.js';
 import { SinkError } from '../delivery/sink-error.js';
 
 /** The postgres sink's options, as the config file (or the caller) gives them. */
@@ -9,6 +10,8 @@ export interface PostgresSinkOptions {
   readonly port?: number | undefined;
   readonly user?: string | undefined;
   readonly password?: string | undefined;
+  /** A file holding the password (read here, at start). */
+  readonly passwordFile?: string | undefined;
   readonly database?: string | undefined;
   readonly ssl?: boolean | undefined;
   /** Schema for the tables (search_path); created if missing. Default public. */
@@ -45,12 +48,13 @@ export function resolvePostgresSettings(options: PostgresSinkOptions, schemaSqlP
   if (!IDENT.test(schema)) throw new SinkError('SINK_CONFIG', `postgres schema "${schema}" must be a plain identifier (letters, digits, _)`, false);
   const queryTimeoutMs = options.queryTimeoutMs ?? 30_000;
   const url = options.url ?? env.JSSCADA_PG_URL;
+  const password = options.password ?? (options.passwordFile !== undefined ? readSecretFile(options.passwordFile) : undefined);
   const client: ClientConfig = {
     ...(url ? { connectionString: url } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.user !== undefined ? { user: options.user } : {}),
-    ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(password !== undefined ? { password } : {}),
     ...(options.database !== undefined ? { database: options.database } : {}),
     ...(options.ssl ? { ssl: true } : {}),
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,

@@ -1,6 +1,7 @@
 import { closeSync, fdatasyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RowBatch } from '../rows.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../private-files.js';
 
 /**
  * Rows the database refused one by one (a value too large, a NULL where none may be): they
@@ -56,8 +57,8 @@ export function rejectLines(sink: string, batch: RowBatch, rejected: readonly Re
 
 export function appendRejects(path: string, lines: readonly RejectLine[]): void {
   if (lines.length === 0) return;
-  mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'a');
+  mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+  const fd = openSync(path, 'a', PRIVATE_FILE_MODE);
   try {
     writeSync(fd, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     fdatasyncSync(fd);

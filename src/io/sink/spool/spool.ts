@@ -7,6 +7,7 @@ import type { RowBatch } from '../rows.js';
 import { errorMessage } from '../../errors.js';
 import { formatBatch, formatBatchV2, SPOOL_HEADER, SPOOL_HEADER_V2, type SpoolTagKeys } from './csv-format.js';
 import { SpoolError } from './spool-error.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../private-files.js';
 
 /**
  * The CSV spool: where a batch goes when the sink would not take it, so that its rows are
@@ -85,7 +86,7 @@ export class Spool {
   async open(): Promise<void> {
     if (this.opened) return;
     try {
-      await mkdir(this.dir, { recursive: true });
+      await mkdir(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       for (const name of await readdir(this.dir)) {
         if (!NAME.test(name)) continue;
         const path = join(this.dir, name);
@@ -234,7 +235,7 @@ export class Spool {
     const name = `spool-${hour}-${String(seq).padStart(4, '0')}.csv`;
     const path = join(this.dir, name);
     // 'wx': never open (and so never append to) a file that already exists.
-    const handle = await open(path, 'wx');
+    const handle = await open(path, 'wx', PRIVATE_FILE_MODE);
     const info: SpoolFileInfo = { name, path, bytes: 0, rows: 0 };
     this.files.set(name, info);
     this.current = { info, handle, hour };

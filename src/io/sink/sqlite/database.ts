@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { packageRoot } from '../../../package-root.js';
 import { migrateStoreV1, valuesVersion } from './migrate.js';
+import { createPrivateFile, PRIVATE_DIR_MODE } from '../../private-files.js';
 
 export type Db = Database.Database;
 
@@ -13,15 +14,42 @@ export type Db = Database.Database;
  * durable against a process crash (a power cut can lose the last commits, not corrupt).
  */
 export function openDatabase(path: string, options: { readonly?: boolean; busyTimeoutMs?: number } = {}): Db {
-  if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   if (!options.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
+    mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+    // SQLite would create it 0644; its -wal and -shm files copy the database file's mode.
+    if (path !== ':memory:' && path !== '') createPrivateFile(path);
   }
-  return db;
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+    } else db.pragma('schema_version'); // reads the header: a file that is no database fails here, by name
+    return db;
+  } catch (err) {
+    db?.close();
+    throw storeOpenError(path, err);
+  }
+}
+
+const CORRUPT = /^SQLITE_(NOTADB|CORRUPT)/;
+
+/**
+ * A store that SQLite cannot read gets a message that names the file and what to do, in one
+ * line (it crosses the writer thread as a plain Error, so it carries no class of its own).
+ */
+export function storeOpenError(path: string, err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !CORRUPT.test(code)) return err;
+  const reason = err instanceof Error ? err.message : code;
+  return new Error(
+    `${path} is not a readable SQLite database (${reason}): restore it from a backup, or move it aside and start on a fresh data dir ` +
+      '(jsscada import PLANT.yaml --data NEWDIR, then jsscada run --data NEWDIR)',
+    { cause: err },
+  );
 }
 
 const sql = new Map<string, string>();

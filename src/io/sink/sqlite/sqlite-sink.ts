@@ -1,6 +1,7 @@
 import { Piscina } from 'piscina';
 import type { PlantConfig } from '../../config/schema.js';
-import type { ImportSummary } from '../../config/store-sql.js';
+import type { ImportSummary, PlantChanges } from '../../config/store-sql.js';
+import { Slicer } from '../../config/slices.js';
 import type { RowBatch, WriteResult } from '../rows.js';
 import type { CentralStore } from '../identity/central-store.js';
 import type { Claim, CollectorIdentity } from '../identity/collector-identity.js';
@@ -94,6 +95,26 @@ export class SqliteSink {
   /** Configuration writes share the one writer thread with the value batches. */
   writePlant(plant: PlantConfig, now = Date.now()): Promise<ImportSummary> {
     return this.run({ op: 'plant', plant, now });
+  }
+
+  /**
+   * A running collector's configuration change: only the groups not named in `unchanged` carry
+   * their tags, as JSON chunks built in slices (posting a 100,000-tag plant as objects would
+   * structured-clone it on the event loop in one block of several hundred milliseconds).
+   */
+  async writePlantChanges(plant: PlantConfig, unchanged: ReadonlySet<string>, now = Date.now()): Promise<PlantChanges> {
+    const slicer = new Slicer();
+    const tagChunks: Record<string, string[]> = {};
+    for (const g of plant.groups) {
+      if (unchanged.has(g.name)) continue;
+      const chunks: string[] = (tagChunks[g.name] = []);
+      for (let i = 0; i < g.tags.length; i += 1000) {
+        chunks.push(JSON.stringify(g.tags.slice(i, i + 1000)));
+        await slicer.pause();
+      }
+    }
+    const skeleton: PlantConfig = { ...plant, groups: plant.groups.map((g) => ({ ...g, tags: [] })) };
+    return this.run({ op: 'plant-changes', plant: skeleton, tagChunks, unchanged: [...unchanged], now });
   }
 
   /** Delete rows older than `days` from the value database, 5,000 at a time. Returns rows deleted. */

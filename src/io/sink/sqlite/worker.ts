@@ -5,7 +5,7 @@ import { applyStoreSchema, applyValuesDdl, openDatabase, type Db } from './datab
 import { valuesVersion } from './migrate.js';
 import { deleteOlderThan, TagDataInserter } from './insert.js';
 import { claim, register, release, renew } from './registry.js';
-import { writePlant, type ImportSummary } from '../../config/store-sql.js';
+import { writePlant, writePlantChanges, type ImportSummary, type PlantChanges } from '../../config/store-sql.js';
 import type { PlantConfig } from '../../config/schema.js';
 import type { RowBatch, WriteResult } from '../rows.js';
 import type { Claim, CollectorIdentity } from '../identity/collector-identity.js';
@@ -21,6 +21,8 @@ import { errorMessage } from '../../errors.js';
 export type WriterTask =
   | { op: 'insert'; batch: RowBatch }
   | { op: 'plant'; plant: PlantConfig; now: number }
+  /** The plant without the tags of `unchanged` groups; the other groups' tags as JSON chunks (cheap to post). */
+  | { op: 'plant-changes'; plant: PlantConfig; tagChunks: Record<string, string[]>; unchanged: string[]; now: number }
   | { op: 'retention'; cutoff: number; limit: number }
   | { op: 'values'; path: string }
   | { op: 'claim'; identity: CollectorIdentity; now: number }
@@ -99,7 +101,7 @@ export interface WorkerFailure {
   readonly code: string | null;
 }
 
-type TaskResult = WriteResult | ImportSummary | number | string | null | ValuesReply<unknown>;
+type TaskResult = WriteResult | ImportSummary | PlantChanges | number | string | null | ValuesReply<unknown>;
 
 export default function run(task: WriterTask): TaskResult {
   try {
@@ -119,6 +121,10 @@ function runTask(task: WriterTask): TaskResult {
     }
     case 'plant':
       return writePlant(storeDb(), task.plant, task.now);
+    case 'plant-changes': {
+      const groups = task.plant.groups.map((g) => ({ ...g, tags: (task.tagChunks[g.name] ?? []).flatMap((chunk) => JSON.parse(chunk) as PlantConfig['groups'][number]['tags']) }));
+      return writePlantChanges(storeDb(), { ...task.plant, groups }, new Set(task.unchanged), task.now);
+    }
     case 'retention':
       return deleteOlderThan(valuesDb().db, task.cutoff, task.limit);
     case 'values':
