@@ -41,6 +41,7 @@ describe('production install from the package', () => {
     expect(files).toContain('dist/src/cli/main.js');
     expect(files).toContain('ui/dist/index.html');
     expect(files).toContain('config/demo.yaml');
+    expect(files).toContain('deploy/jsscada.service');
     expect(files.filter((f) => /^(src|test|bench|dist\/bench|ui\/src)\//.test(f))).toEqual([]);
     writeFileSync(join(tmp, 'tarball'), join(tmp, packed[0]!.filename));
   }, 120_000);
