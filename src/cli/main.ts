@@ -16,6 +16,7 @@ Commands:
   import   Load a YAML plant file into the configuration store
   export   Write the stored configuration as YAML
   check    Validate a YAML plant file, change nothing
+  probe    Connect to one PLC and read addresses (commissioning)
 
 Run "jsscada <command> --help" for the options of a command.`;
 
@@ -72,6 +73,8 @@ const stdio: CliIo = { out: (t) => process.stdout.write(t + '\n'), err: (t) => p
 
 /** Runs one command; resolves the process exit code (long-running commands resolve on stop). */
 export async function main(argv: readonly string[], io: CliIo = stdio): Promise<number> {
+  // probe takes the plant file's device fields as options: its own parser (src/cli/probe.ts).
+  if (argv[0] === 'probe') return (await import('./probe.js')).probeCommand(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
