@@ -26,7 +26,7 @@ export function TagRow(props: TagRowProps) {
         <span class="tag-name">{props.reading.tag}</span> <span class="faint tag-group">{props.reading.group}</span>
       </td>
       <td class="right num live-value tag-value" data-testid="value">
-        {formatValue(props.reading.value, props.reading.unit, props.info?.type)}
+        {formatValue(props.reading.value, props.reading.unit, props.info)}
       </td>
       <td>
         <Show when={cls() !== 'bad-quality'} fallback={<span class="level-tag bad-quality">{QUALITY_TEXT[props.reading.quality]}</span>}>

@@ -1,7 +1,7 @@
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { displayUnit, formatClock, formatNumber, formatValue } from '../lib/format.js';
+import { displayUnit, formatClock, formatNumber, formatTagNumber, formatValue } from '../lib/format.js';
 import { readingClass } from '../lib/levels.js';
 import type { LatestReading } from '../lib/schemas/status.js';
 import type { TagInfo } from '../lib/stores/catalog.js';
@@ -126,11 +126,11 @@ export function TrendChart(props: TrendChartProps) {
         <span class="spacer" />
         <span class="num trend-cursor muted">
           <Show when={cursor()} fallback={props.truncated ? 'newest 10,000 points shown' : ''}>
-            {(c) => `${formatClock(c().ts)}  ${c().value === null ? '—' : `${formatNumber(c().value)}${unit() ? ` ${unit()}` : ''}`}`}
+            {(c) => `${formatClock(c().ts)}  ${c().value === null ? '—' : `${formatTagNumber(c().value, props.info)}${unit() ? ` ${unit()}` : ''}`}`}
           </Show>
         </span>
         <span class={`num trend-live level-${props.live ? readingClass(props.live.level, props.live.quality) : 'normal'}`} data-testid="trend-live">
-          {props.live ? formatValue(props.live.value, props.live.unit, props.info?.type) : '—'}
+          {props.live ? formatValue(props.live.value, props.live.unit, props.info) : '—'}
         </span>
         <button type="button" class="btn ghost small" aria-label={`Remove the trend of ${props.tag}`} onClick={() => props.onRemove()}>
           ✕
