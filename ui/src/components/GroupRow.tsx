@@ -32,11 +32,13 @@ export function GroupRow(props: GroupRowProps) {
   return (
     <tr data-group={props.group.name} data-state={props.group.state}>
       <td class="group-cell">
-        <div class="group-name">{props.group.name}</div>
+        <div class="group-name" title={props.group.name}>
+          {props.group.name}
+        </div>
         <Show
           when={props.group.lastError ?? props.group.lastCrash}
           fallback={
-            <div class="sub muted">
+            <div class="sub muted" title={`${props.group.device} · ${props.group.tagCount} tags · ${props.group.requestsPerPoll} req/poll`}>
               {props.group.device} · {props.group.tagCount} tags · {props.group.requestsPerPoll} req/poll
             </div>
           }
