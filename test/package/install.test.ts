@@ -26,6 +26,21 @@ function run(cmd: string, args: string[], cwd: string): string {
   return r.stdout;
 }
 
+describe('prepare in a production checkout (npm ci --omit=dev after npm run build)', () => {
+  it('does not need tsc: it says it uses the built dist/ and succeeds', () => {
+    // A copy of the script with no node_modules beside it: what `npm ci --omit=dev` leaves.
+    const dir = join(tmp, 'checkout');
+    mkdirSync(join(dir, 'scripts'), { recursive: true });
+    mkdirSync(join(dir, 'dist', 'src', 'cli'), { recursive: true });
+    writeFileSync(join(dir, 'scripts', 'prepare.mjs'), readFileSync(join(root, 'scripts', 'prepare.mjs')));
+    writeFileSync(join(dir, 'dist', 'src', 'cli', 'main.js'), '');
+    const r = spawnSync(process.execPath, ['scripts/prepare.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('production install (no devDependencies): using the built dist/');
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts).toMatchObject({ prepare: 'node scripts/prepare.mjs', prepack: 'npm run build' });
+  });
+});
+
 describe('production install from the package', () => {
   const prefix = join(tmp, 'prefix');
   const installed = join(prefix, 'lib', 'node_modules', 'jsscada');
