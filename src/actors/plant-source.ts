@@ -65,7 +65,7 @@ function conflictMessage(input: DecideInput, diff: PlantDiff): string {
     `  file vs store: ${formatDiff(diff)}`,
     'Either way out:',
     `  keep the store's edits: jsscada export ${file} --data ${data}   (writes the stored configuration into the file; merge your file edits back in, then run again)`,
-    `  the file wins:          jsscada run --config ${file} --data ${data} --config-wins   (applies the file; the store's edits are retired)`,
+    `  the file wins:          jsscada run --config ${file} --data ${data} --config-wins   (applies the file over the store's edits)`,
   ].join('\n');
 }
 
