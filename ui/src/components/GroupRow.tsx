@@ -1,5 +1,6 @@
 import { Show } from 'solid-js';
 import { formatAge, formatCount, formatDuration, formatInterval, formatPercent, toMs } from '../lib/format.js';
+import { shortError } from '../lib/error-text.js';
 import { groupStateTone } from '../lib/levels.js';
 import type { GroupStatus } from '../lib/schemas/status.js';
 import { StatePill } from './StatePill.js';
@@ -45,7 +46,7 @@ export function GroupRow(props: GroupRowProps) {
         >
           {(err) => (
             <div class="sub error-text" title={err()}>
-              {err()}
+              {shortError(err())}
             </div>
           )}
         </Show>
