@@ -136,6 +136,30 @@ describe('SIGHUP reload', () => {
     expect(String(log.lines().at(-1)!.msg)).toMatch(/^reload: .*bad\.yaml:2:.*unknown device "nope".*nothing changed$/s);
   });
 
+  it('a file changed while the store was edited through the API is refused on reload too: nothing changes, the log says both ways out', async () => {
+    const dir = mkdtempSync(join(tmp, 'conflict-'));
+    const file = join(dir, 'plant.yaml');
+    writeFileSync(file, yaml([{ name: 'g', intervalMs: 200 }]));
+    const imported = loadPlantFile(file);
+    writeSourceRecord(dir, { hash: plantHash(imported), file, by: 'run' });
+    // The API changed the interval; then the file gets another change.
+    const edited = { ...imported, groups: imported.groups.map((g) => ({ ...g, intervalMs: 300 })) };
+    writeFileSync(file, yaml([{ name: 'g', intervalMs: 500 }]));
+    const log = memoryLogger();
+    let changed = false;
+    const config = { current: () => ({ plant: edited }), change: () => ((changed = true), Promise.resolve()) } as unknown as ConfigService;
+    const outcome = (await reloadPlantFile({ file, dataDir: dir, configWins: false, config, logger: log.logger })) as { decision: { action: string } };
+    expect(outcome.decision.action).toBe('refuse');
+    expect(changed).toBe(false);
+    const msg = String(log.lines().at(-1)!.msg);
+    expect(msg).toContain('jsscada export');
+    expect(msg).toContain('--config-wins');
+    // With --config-wins given to run, the reload applies the file.
+    const wins = (await reloadPlantFile({ file, dataDir: dir, configWins: true, config, logger: log.logger })) as { decision: { action: string } };
+    expect(wins.decision.action).toBe('apply');
+    expect(changed).toBe(true);
+  });
+
   it('a SIGHUP before the collector runs is remembered and done once it runs, not fatal', async () => {
     const reloads = catchReloadSignal();
     try {
