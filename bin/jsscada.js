@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the `jsscada` command. The TypeScript sources are built into dist/ by
-// `npm install` (prepare) and `npm start` (prestart).
+// `npm install` in a development checkout (prepare), `npm start` (prestart) and `npm pack`
+// (prepack: the tarball ships dist/ built, so a production install needs no compiler).
 import { existsSync } from 'node:fs';
 
 const entry = new URL('../dist/src/cli/main.js', import.meta.url);

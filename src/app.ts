@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Collector } from './actors/collector.js';
 import { ConfigService } from './actors/config-service.js';
+import { applyPlantFileAtStart } from './actors/plant-source.js';
 import { InspectionHub } from './actors/inspection/inspection-hub.js';
 import { createDelivery, tagRefs } from './actors/sink-factory.js';
 import type { AppServices } from './app-services.js';
@@ -31,8 +32,10 @@ import { pollGroupMachine } from './machines/pollGroup.js';
 import { VERSION } from './version.js';
 
 export interface RunOptions {
-  /** YAML plant file: imported when the store is empty. */
+  /** YAML plant file: the source when given alone (src/actors/plant-source.ts). */
   readonly configFile?: string | undefined;
+  /** Apply configFile even over API edits made since its last import (`--config-wins`). */
+  readonly configWins?: boolean | undefined;
   /** A plant already loaded (the demo's, with its simulators' ports): imported when the store is empty. */
   readonly plant?: PlantConfig | undefined;
   readonly dataDir: string;
@@ -91,7 +94,11 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
   });
   const started: { collector?: Collector; delivery?: Delivery; http?: RunningHttpServer; history?: HistorySource } = {};
   try {
-    if (isStoreEmpty(reader)) {
+    if (options.configFile && !options.plant && fileConfig) {
+      const stored = isStoreEmpty(reader) ? undefined : readPlant(reader).plant;
+      const write = async (plant: PlantConfig) => (await sqlite.writePlant(plant), readPlant(reader).plant);
+      await applyPlantFileAtStart({ file: options.configFile, dataDir, filePlant: fileConfig, stored, configWins: options.configWins ?? false, logger, write });
+    } else if (isStoreEmpty(reader)) {
       if (!fileConfig) throw new Error(`the store in ${dbPath} is empty; give --config FILE (YAML) to import one`);
       const summary = await sqlite.writePlant(fileConfig);
       logger.info({ file: options.configFile, summary }, 'imported the configuration into an empty store');

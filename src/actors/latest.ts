@@ -1,4 +1,5 @@
 import type { GroupConfig, TagConfig } from '../io/config/schema.js';
+import { displayedValue } from '../io/config/decimals.js';
 import { Quality, type PollBatch } from '../io/types.js';
 
 export type AlarmLevel = 'normal' | 'warning' | 'critical';
@@ -20,9 +21,15 @@ export interface LatestReading {
 
 const QUALITY_NAMES = ['good', 'bad_comm', 'bad_device', 'bad_config'] as const;
 
-export function alarmLevel(tag: Pick<TagConfig, 'warn' | 'crit'>, value: number): AlarmLevel {
-  if (tag.crit !== undefined && value >= tag.crit) return 'critical';
-  if (tag.warn !== undefined && value >= tag.warn) return 'warning';
+/**
+ * Thresholds are inclusive (a value at or above `warn` is warning) and compare the value as the
+ * panel shows it, rounded to the tag's decimals: 239.96 shown as "240.0" with `warn: 240` is a
+ * warning, not a NORMAL that contradicts the screen.
+ */
+export function alarmLevel(tag: Pick<TagConfig, 'warn' | 'crit' | 'type' | 'decimals' | 'scale' | 'offset'>, value: number): AlarmLevel {
+  const shown = displayedValue(tag, value);
+  if (tag.crit !== undefined && shown >= tag.crit) return 'critical';
+  if (tag.warn !== undefined && shown >= tag.warn) return 'warning';
   return 'normal';
 }
 

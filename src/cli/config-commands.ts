@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { diffPlants, formatDiff, plantHash } from '../io/config/plant-diff.js';
+import { writeSourceRecord } from '../io/config/plant-source-record.js';
 import { databasePath } from '../app.js';
 import { loadPlantFile, plantToYaml } from '../io/config/yaml-file.js';
 import { REDACTED, redactSecrets } from '../io/config/secrets.js';
@@ -14,19 +17,21 @@ export function checkCommand(file: string, io: CliIo): number {
   return 0;
 }
 
-/** Import runs on its own connection: SQLite's lock and busy_timeout serialise it with a running writer. */
+/**
+ * Import runs on its own connection: SQLite's lock and busy_timeout serialise it with a running
+ * writer. It reports what really changed (unchanged rows are counted as =, not ~) and records
+ * the import, so a later `run --config` of the same file knows the store came from it.
+ */
 export function importCommand(file: string, dataDir: string, io: CliIo): number {
   const plant = loadPlantFile(file);
   for (const warning of tightenDataDir(dataDir)) io.err(`jsscada: warning: ${warning}`);
   const db = openDatabase(databasePath(dataDir));
   try {
     applyStoreSchema(db);
-    const s = writePlant(db, withStoredSecrets(db, plant, file));
-    io.out(
-      `imported ${file} into ${databasePath(dataDir)}: devices +${s.devices.added} ~${s.devices.updated} -${s.devices.retired}, ` +
-        `groups +${s.groups.added} ~${s.groups.updated} -${s.groups.retired}, tags +${s.tags.added} ~${s.tags.updated} -${s.tags.retired}` +
-        ' (a running collector picks this up on restart)',
-    );
+    const diff = diffPlants(isStoreEmpty(db) ? undefined : readPlant(db).plant, plant);
+    writePlant(db, withStoredSecrets(db, plant, file));
+    writeSourceRecord(resolve(dataDir), { hash: plantHash(readPlant(db).plant), file: resolve(file), by: 'import' });
+    io.out(`imported ${file} into ${databasePath(dataDir)}: ${formatDiff(diff)} (a running collector picks this up on restart)`);
     return 0;
   } finally {
     db.close();

@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { plantHash } from '../io/config/plant-diff.js';
+import { writeSourceRecord } from '../io/config/plant-source-record.js';
 import { startCollector, type RunningCollector } from '../app.js';
 import { tightenDataDir } from '../io/private-files.js';
 import { createLogger, type Logger } from '../log.js';
@@ -46,6 +48,8 @@ export async function startDemo(args: DemoArgs, logger: Logger, print?: (line: s
     if (stored.some((d) => wanted.devices.find((w) => w.name === d.name)?.port !== d.port)) {
       await running.services.config.change((p) => ({ plant: { ...p, devices: (p.devices ?? []).map((d) => ({ ...d, port: wanted.devices.find((w) => w.name === d.name)?.port ?? d.port })) }, result: null }), 'demo');
     }
+    // `run` without --config on this data directory then knows it holds the demo plant.
+    writeSourceRecord(resolve(args.dataDir), { hash: plantHash(running.services.config.current().plant), file: demoConfigFile(), by: 'demo' });
     return {
       plant,
       running,

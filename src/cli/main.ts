@@ -19,15 +19,19 @@ Commands:
   export   Write the stored configuration as YAML
   check    Validate a YAML plant file, change nothing
   migrate  Upgrade the value database from the 0.1 schema (tags owned by the database)
+  probe    Connect to one PLC and read addresses (commissioning)
 
 Run "jsscada <command> --help" for the options of a command.`;
 
 export const COMMAND_HELP: Record<string, string> = {
-  run: `Usage: jsscada run [--config FILE] [--data DIR] [--port N] [--host ADDR] [--log-level LEVEL]
+  run: `Usage: jsscada run [--config FILE [--config-wins]] [--data DIR] [--port N] [--host ADDR] [--log-level LEVEL]
 
-Runs the collector. The configuration store is DIR/jsscada.db (SQLite); when it is empty,
-FILE is imported into it first. Values go to the sink named in the configuration.
+Runs the collector. The configuration store is DIR/jsscada.db (SQLite). With --config, FILE is
+the source: when it changed since its last import it is applied (the log says what changed:
++added ~changed -retired =unchanged); when the store was ALSO edited through the API since, run
+refuses and names the ways out. SIGHUP re-reads FILE and applies the difference hot.
   --config FILE   YAML plant file (required the first time)
+  --config-wins   apply FILE even over API edits made since its last import
   --data DIR      data directory: database, logs, spool (default ./data)
   --port N        HTTP port (default 8080; 0 = any free port)
   --host ADDR     HTTP listen address (default 0.0.0.0)
@@ -64,6 +68,7 @@ Validates FILE and prints every problem with its line and field. Exit code 0 whe
 
 const OPTIONS = {
   config: { type: 'string' },
+  'config-wins': { type: 'boolean' },
   data: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
@@ -83,6 +88,8 @@ const stdio: CliIo = { out: (t) => process.stdout.write(t + '\n'), err: (t) => p
 
 /** Runs one command; resolves the process exit code (long-running commands resolve on stop). */
 export async function main(argv: readonly string[], io: CliIo = stdio): Promise<number> {
+  // probe takes the plant file's device fields as options: its own parser (src/cli/probe.ts).
+  if (argv[0] === 'probe') return (await import('./probe.js')).probeCommand(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -107,7 +114,7 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
   try {
     switch (command) {
       case 'run':
-        return await runCommand({ configFile: values.config, dataDir, port: port ?? 8080, host: values.host, logLevel: values['log-level'] }, io);
+        return await runCommand({ configFile: values.config, configWins: values['config-wins'], dataDir, port: port ?? 8080, host: values.host, logLevel: values['log-level'] }, io);
       case 'demo':
         return await demoCommand({ dataDir, port: port ?? 8080, logLevel: values['log-level'], plcPorts: parsePlcPorts(values['plc-ports']) }, io);
       case 'import':

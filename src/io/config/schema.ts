@@ -89,7 +89,7 @@ export const tagSchema = z
     scale: z.number().finite().optional(),
     offset: z.number().finite().optional(),
     unit: z.string().max(16).optional(),
-    /** Thresholds: a value at or above is warning / critical. */
+    /** Thresholds: a value at or above (as shown, with its decimals) is warning / critical. */
     warn: z.number().finite().optional(),
     crit: z.number().finite().optional(),
     description: z.string().max(256).optional(),
@@ -100,6 +100,12 @@ export const tagSchema = z
     renamedFrom: name.optional(),
     /** Overrides the group's record settings field by field. */
     record: recordSchema.optional(),
+    /**
+     * Decimals the panel shows (0-6). Default: from the type and scale (int16 x 0.1 -> 1),
+     * by magnitude for floats. Thresholds compare the value as shown (src/io/config/decimals.ts).
+     * Last: the tag CSV's columns follow this order, so existing columns keep their place.
+     */
+    decimals: z.number().int().min(0).max(6).optional(),
   })
   .strict()
   .superRefine((tag, ctx) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, stringify, isNode } from 'yaml';
 import { ConfigError } from './config-error.js';
+import { yamlSyntaxIssue } from './yaml-errors.js';
 import type { PlantConfig } from './schema.js';
 import { validatePlant, type Locate } from './validate.js';
 
@@ -9,10 +10,9 @@ export function parsePlantYaml(text: string, source: string): PlantConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(
-      source,
-      doc.errors.map((e) => ({ path: '', message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''), line: e.linePos?.[0].line, column: e.linePos?.[0].col })),
-    );
+    // One issue per line: the parser often reports one slip twice.
+    const issues = doc.errors.map((e) => yamlSyntaxIssue(e, text));
+    throw new ConfigError(source, issues.filter((i, n) => issues.findIndex((j) => j.line === i.line && j.message === i.message) === n));
   }
   const locate: Locate = (path) => {
     // Walk up to the nearest node that exists (a missing field points at its parent).

@@ -42,9 +42,9 @@ describe('tags as CSV', () => {
     expect(CSV_HEADER).toContain('record.deadband');
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe(CSV_HEADER.join(','));
-    // description, renamedFrom (empty), then the record.* columns.
-    expect(lines[1]).toBe('g1,a,D1,int16,,,0.5,,"bar, abs",5,9,,,change,0.2,,');
-    expect(lines[2]).toBe('g1,s,D2,string,4,,,,,,,"say ""hi""",,,,,');
+    // description, renamedFrom (empty), the record.* columns, then decimals (issue 14), empty here.
+    expect(lines[1]).toBe('g1,a,D1,int16,,,0.5,,"bar, abs",5,9,,,change,0.2,,,');
+    expect(lines[2]).toBe('g1,s,D2,string,4,,,,,,,"say ""hi""",,,,,,');
     expect(lines).toHaveLength(4);
   });
 

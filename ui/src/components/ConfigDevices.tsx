@@ -61,7 +61,7 @@ export function ConfigDevices() {
               <tr data-device={d.name}>
                 <td>
                   <strong>{d.name}</strong>
-                  <div class="faint small">{d.groups.join(', ') || 'no groups'}</div>
+                  <div class="faint small wrap">{d.groups.join(', ') || 'no groups'}</div>
                 </td>
                 <td>
                   {d.protocol}

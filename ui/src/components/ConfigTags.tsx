@@ -101,7 +101,7 @@ export function ConfigTags() {
                 <td class="right num">{n(t.scale)}</td>
                 <td class="right num">{n(t.warn)}</td>
                 <td class="right num">{n(t.crit)}</td>
-                <td class="muted">{t.description ?? ''}</td>
+                <td class="muted wrap">{t.description ?? ''}</td>
                 <td>
                   <RowActions kind="tag" name={t.name} onEdit={() => setEditing(t)} onRemove={() => setRemoving(t)} removeBlocked={tags().length <= 1 ? 'A group needs at least one tag' : undefined} />
                 </td>

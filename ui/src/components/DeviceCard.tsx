@@ -114,7 +114,8 @@ export function DeviceCard(props: DeviceCardProps) {
           <colgroup>
             <col />
             <col style={{ width: '8.5rem' }} />
-            <col style={{ width: '7.5rem' }} />
+            {/* Wide enough for "configuration error" and "no communication" at 1280x800 (issue 14). */}
+            <col style={{ width: '10rem' }} />
             <col style={{ width: '7rem' }} />
             <col style={{ width: '5.5rem' }} />
           </colgroup>

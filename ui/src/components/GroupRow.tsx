@@ -1,5 +1,6 @@
 import { Show } from 'solid-js';
 import { formatAge, formatCount, formatDuration, formatInterval, formatPercent, toMs } from '../lib/format.js';
+import { shortError } from '../lib/error-text.js';
 import { groupStateTone } from '../lib/levels.js';
 import type { GroupStatus } from '../lib/schemas/status.js';
 import { StatePill } from './StatePill.js';
@@ -41,11 +42,13 @@ export function GroupRow(props: GroupRowProps) {
   return (
     <tr data-group={props.group.name} data-state={props.group.state}>
       <td class="group-cell">
-        <div class="group-name">{props.group.name}</div>
+        <div class="group-name" title={props.group.name}>
+          {props.group.name}
+        </div>
         <Show
           when={currentError()}
           fallback={
-            <div class="sub muted">
+            <div class="sub muted" title={`${props.group.device} · ${props.group.tagCount} tags · ${props.group.requestsPerPoll} req/poll`}>
               {props.group.device} · {props.group.tagCount} tags · {props.group.requestsPerPoll} req/poll
               <Show when={tagErrors() > 0}>
                 {' · '}
@@ -65,7 +68,7 @@ export function GroupRow(props: GroupRowProps) {
         >
           {(err) => (
             <div class="sub error-text" title={err()}>
-              {err()}
+              {shortError(err())}
             </div>
           )}
         </Show>

@@ -62,6 +62,7 @@ export function TagForm(props: TagFormProps) {
           <InputField form={form} name="offset" label="Offset" type="number" />
           <InputField form={form} name="warn" label="Warning at" type="number" hint="At or above: warning" />
           <InputField form={form} name="crit" label="Critical at" type="number" hint="At or above: critical" />
+          <InputField form={form} name="decimals" label="Decimals" type="number" hint="Shown (0-6); default from type and scale" />
           <InputField form={form} name="description" label="Description" wide />
         </div>
         <div class="form-actions">

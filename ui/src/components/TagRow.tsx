@@ -22,14 +22,15 @@ export function TagRow(props: TagRowProps) {
   };
   return (
     <tr class={`tag-row level-${cls()}`} data-tag={props.reading.tag}>
-      <td title={props.info?.description ?? undefined}>
+      {/* The title holds the whole text: a long tag name in a narrow card is shortened, never lost. */}
+      <td title={`${props.reading.tag} ${props.reading.group}${props.info?.description ? ` — ${props.info.description}` : ''}`}>
         <span class="tag-name">{props.reading.tag}</span> <span class="faint tag-group">{props.reading.group}</span>
       </td>
       <td class="right num live-value tag-value" data-testid="value">
-        {formatValue(props.reading.value, props.reading.unit, props.info?.type)}
+        {formatValue(props.reading.value, props.reading.unit, props.info)}
       </td>
       <td>
-        <Show when={cls() !== 'bad-quality'} fallback={<span class="level-tag bad-quality" title={props.reading.error ?? undefined}>{QUALITY_TEXT[props.reading.quality]}</span>}>
+        <Show when={cls() !== 'bad-quality'} fallback={<span class="level-tag bad-quality" title={props.reading.error ?? QUALITY_TEXT[props.reading.quality]}>{QUALITY_TEXT[props.reading.quality]}</span>}>
           <span class={`level-tag ${cls()}`}>{LEVEL_TEXT[cls()]}</span>
         </Show>
       </td>

@@ -1,7 +1,7 @@
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { displayUnit, formatClock, formatDateTime, formatNumber, formatValue } from '../lib/format.js';
+import { displayUnit, formatClock, formatDateTime, formatNumber, formatTagNumber, formatValue } from '../lib/format.js';
 import { readingClass } from '../lib/levels.js';
 import type { LatestReading } from '../lib/schemas/status.js';
 import type { TagInfo } from '../lib/stores/catalog.js';
@@ -153,13 +153,13 @@ export function TrendChart(props: TrendChartProps) {
           <Show when={cursor()} fallback={props.truncated ? 'newest 10,000 points shown' : props.bucketMs !== null ? `min/max/avg per ${widthText(props.bucketMs)}` : ''}>
             {(c) => {
               const u = unit() ? ` ${unit()}` : '';
-              const band = c().min !== null && c().max !== null ? ` (${formatNumber(c().min!)}–${formatNumber(c().max!)})` : '';
-              return `${formatClock(c().ts)}  ${c().value === null ? '—' : `${formatNumber(c().value!)}${u}`}${band}`;
+              const band = c().min !== null && c().max !== null ? ` (${formatTagNumber(c().min, props.info)}–${formatTagNumber(c().max, props.info)})` : '';
+              return `${formatClock(c().ts)}  ${c().value === null ? '—' : `${formatTagNumber(c().value, props.info)}${u}`}${band}`;
             }}
           </Show>
         </span>
         <span class={`num trend-live level-${props.live ? readingClass(props.live.level, props.live.quality) : 'normal'}`} data-testid="trend-live">
-          {props.live ? formatValue(props.live.value, props.live.unit, props.info?.type) : '—'}
+          {props.live ? formatValue(props.live.value, props.live.unit, props.info) : '—'}
         </span>
         <button type="button" class="btn ghost small" aria-label={`Remove the trend of ${props.tag}`} onClick={() => props.onRemove()}>
           ✕

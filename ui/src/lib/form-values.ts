@@ -145,6 +145,7 @@ export function tagValues(t?: TagView): FormValues {
     unit: s(t?.unit),
     warn: s(t?.warn),
     crit: s(t?.crit),
+    decimals: s(t?.decimals),
     description: s(t?.description),
   };
 }
@@ -161,6 +162,7 @@ export function tagBody(v: FormValues): Record<string, unknown> {
     unit: text(v.unit),
     warn: num(v.warn),
     crit: num(v.crit),
+    decimals: num(v.decimals),
     description: text(v.description),
   });
 }

@@ -90,3 +90,12 @@ describe('form errors', () => {
     });
   });
 });
+
+describe('tag decimals in the form (issue 14)', () => {
+  it('round-trips decimals: an edit keeps them, an empty field leaves the default', () => {
+    const values = tagValues({ name: 't', address: 'D1', type: 'float32', decimals: 2, group: 'g' } as Parameters<typeof tagValues>[0]);
+    expect(values.decimals).toBe('2');
+    expect(tagBody(values)).toMatchObject({ decimals: 2 });
+    expect(tagBody({ ...values, decimals: '' })).not.toHaveProperty('decimals');
+  });
+});

@@ -101,3 +101,14 @@ describe('rates, bytes, clock', () => {
     expect(formatClock('not a time')).toBe('—');
   });
 });
+
+describe('formatValue with a tag (issue 14: per-tag decimals, no float noise)', () => {
+  it('takes the decimals from the tag: its own, else its scale, else the magnitude', () => {
+    expect(formatValue(861 * 0.1, null, { type: 'int16', scale: 0.1 }, L)).toBe('86.1');
+    expect(formatValue(861 * 0.01, 'bar', { type: 'int16', scale: 0.01 }, L)).toBe('8.61 bar');
+    expect(formatValue(12, null, { type: 'uint16' }, L)).toBe('12');
+    expect(formatValue(12.345, null, { type: 'float32', decimals: 1 }, L)).toBe('12.3');
+    expect(formatValue(86.10000000000001, null, { type: 'float64' }, L)).toBe('86.10');
+    expect(formatValue(1, null, { type: 'bit' }, L)).toBe('ON');
+  });
+});

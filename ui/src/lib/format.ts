@@ -17,20 +17,21 @@ function nf(locale: string | undefined, min: number, max: number): Intl.NumberFo
   return f;
 }
 
-/** Decimals that show a value's change without noise: 1234 -> 0, 123.4 -> 1, 12.34 -> 2, 0.123 -> 3. */
-export function autoDecimals(value: number): number {
-  const a = Math.abs(value);
-  if (Number.isInteger(value) || a >= 1000) return 0;
-  if (a >= 100) return 1;
-  if (a >= 1) return 2;
-  return 3;
-}
+// One rule for the panel and the server's thresholds (src/io/config/decimals.ts; pure, bundled).
+import { autoDecimals, displayDecimals, type DecimalsOf } from '../../../src/io/config/decimals.js';
+export { autoDecimals };
 
 export function formatNumber(value: number | null | undefined, decimals?: number, locale?: string): string {
   if (value === null || value === undefined || Number.isNaN(value)) return DASH;
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
   const d = decimals ?? autoDecimals(value);
   return nf(locale, d, d).format(value);
+}
+
+/** A tag's number without its unit, with the tag's decimals (trend cursor, tooltips). */
+export function formatTagNumber(value: number | null | undefined, tag: DecimalsOf | undefined, locale?: string): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return formatNumber(value, undefined, locale);
+  return formatNumber(value, displayDecimals(tag, value), locale);
 }
 
 /** A configured number as written (a limit, a scale): no padding zeros, up to 3 decimals. */
@@ -51,13 +52,19 @@ export function displayUnit(unit: string | null | undefined): string {
   return unit;
 }
 
-/** A tag value with its unit; bits as ON/OFF; text as is; no value as a dash. */
-export function formatValue(value: number | string | null, unit: string | null, type?: string, locale?: string): string {
+/**
+ * A tag value with its unit; bits as ON/OFF; text as is; no value as a dash. Numbers get the
+ * tag's decimals (its `decimals`, else from its type and scale, else by magnitude): never float
+ * noise such as 86.10000000000001.
+ */
+export function formatValue(value: number | string | null, unit: string | null, type?: string | DecimalsOf, locale?: string): string {
   if (value === null) return DASH;
   if (typeof value === 'string') return value;
-  if (type === 'bit') return value !== 0 ? 'ON' : 'OFF';
+  if ((typeof type === 'string' ? type : type?.type) === 'bit') return value !== 0 ? 'ON' : 'OFF';
+  // A bare type says nothing of the scale: decimals by magnitude. A tag says everything.
+  const tag = typeof type === 'string' ? undefined : type;
   const u = displayUnit(unit);
-  const n = formatNumber(value, undefined, locale);
+  const n = formatNumber(value, Number.isFinite(value) ? displayDecimals(tag, value) : undefined, locale);
   if (!u) return n;
   return u === '%' ? `${n} %` : `${n} ${u}`;
 }

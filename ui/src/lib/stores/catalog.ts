@@ -17,6 +17,10 @@ export interface TagInfo {
   readonly warn: number | null;
   readonly crit: number | null;
   readonly description: string | null;
+  /** What the value's decimals follow (src/io/config/decimals.ts). */
+  readonly decimals: number | null;
+  readonly scale: number | null;
+  readonly offset: number | null;
 }
 
 export interface Catalog {
@@ -51,6 +55,9 @@ export function createCatalog(api: Endpoints): Catalog {
             warn: t.warn ?? null,
             crit: t.crit ?? null,
             description: t.description ?? null,
+            decimals: t.decimals ?? null,
+            scale: t.scale ?? null,
+            offset: t.offset ?? null,
           });
         }
       }
