@@ -44,7 +44,7 @@ const CORRUPT = /^SQLITE_(NOTADB|CORRUPT)/;
 export function storeOpenError(path: string, err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !CORRUPT.test(code)) return err;
-  const reason = err instanceof Error ? err.message : code;
+  const reason = err instanceof Error && err.message !== code ? `${err.message}, ${code}` : code;
   return new Error(
     `${path} is not a readable SQLite database (${reason}): restore it from a backup, or move it aside and start on a fresh data dir ` +
       '(jsscada import PLANT.yaml --data NEWDIR, then jsscada run --data NEWDIR)',
