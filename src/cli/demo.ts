@@ -18,6 +18,8 @@ export interface DemoArgs {
   readonly logLevel?: string | undefined;
   /** PLC simulator ports: undefined = 5001, 5002, 5020 as in config/demo.yaml; 'auto' = free ports. */
   readonly plcPorts?: 'auto' | { line1: number; line2: number; pumps: number } | undefined;
+  /** Another value database than the demo's SQLite file (tests: the panel on a PostgreSQL sink). */
+  readonly sink?: PlantConfig['sink'] | undefined;
 }
 
 export function demoConfigFile(): string {
@@ -41,7 +43,7 @@ export async function startDemo(args: DemoArgs, logger: Logger, print?: (line: s
   const ports = args.plcPorts === 'auto' ? { line1: 0, line2: 0, pumps: 0 } : args.plcPorts;
   const plant = await startDemoPlant(logger, ports);
   try {
-    const wanted = demoPlant(plant.ports);
+    const wanted = { ...demoPlant(plant.ports), ...(args.sink ? { sink: args.sink } : {}) };
     const running = await startCollector({ plant: wanted, configFile: demoConfigFile(), dataDir: args.dataDir, port: args.port, logger, print });
     // A demo store from an earlier run may name other ports: follow the simulators.
     const stored = running.services.config.current().plant.devices;

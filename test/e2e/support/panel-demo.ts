@@ -7,6 +7,7 @@ import { startDemo, type RunningDemo } from '../../../src/cli/demo.js';
 import { createHttpApp, type HttpApp } from '../../../src/http/app.js';
 import { registerPanel } from '../../../src/http/panel.js';
 import { silentLogger } from '../../../src/log.js';
+import type { PlantConfig } from '../../../src/io/config/schema.js';
 import { ensurePanelBuilt } from './panel-build.js';
 
 /**
@@ -26,6 +27,8 @@ export interface PanelDemo {
 export interface PanelDemoOptions {
   /** The devices stream period (the product default is 5 s; tests want to see values move sooner). */
   readonly devicesStreamIntervalMs?: number;
+  /** The value database (default: the demo's SQLite file). */
+  readonly sink?: PlantConfig['sink'];
 }
 
 export async function startPanelDemo(options: PanelDemoOptions = {}): Promise<PanelDemo> {
@@ -36,7 +39,7 @@ export async function startPanelDemo(options: PanelDemoOptions = {}): Promise<Pa
   let http: HttpApp | undefined;
   let server: ServerType | undefined;
   try {
-    demo = await startDemo({ dataDir, port: 0, plcPorts: 'auto' }, logger, () => undefined);
+    demo = await startDemo({ dataDir, port: 0, plcPorts: 'auto', sink: options.sink }, logger, () => undefined);
     const running = demo.running;
     const token = running.token;
     if (token === null) throw new Error('the demo started no HTTP server');
