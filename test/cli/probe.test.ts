@@ -118,3 +118,45 @@ describe('jsscada probe', () => {
     for (const field of ['--protocol', '--host', '--port', '--encoding', '--series', '--network', '--station', '--unitId', '--addressBase', '--timeoutMs']) expect(io.text()).toContain(field);
   });
 });
+
+describe('jsscada probe over 1E and UDP (issue 19)', () => {
+  it('an FX3 over 1E, TCP and UDP, binary and ASCII: values by address with octal X', async () => {
+    for (const transport of ['tcp', 'udp'] as const) {
+      for (const encoding of ['binary', 'ascii'] as const) {
+        const sim = await startMcSimulator({ port: 0, series: 'fx3', encoding, transport });
+        try {
+          sim.memory.setWord('D100', 321);
+          sim.memory.setBit('X17', true);
+          const r = await probe('--protocol', 'mc1e', '--series', 'fx3', '--transport', transport, '--port', String(sim.port), '--encoding', encoding, 'D100', 'X17');
+          expect(r.err, `${transport} ${encoding}`).toBe('');
+          expect(r.code, `${transport} ${encoding}`).toBe(0);
+          expect(r.out).toMatch(/D100\s+int16\s+321$/m);
+          expect(r.out).toMatch(/X17\s+bit\s+1 \(ON\)$/m);
+        } finally {
+          await sim.close();
+        }
+      }
+    }
+  });
+
+  it('a Q over 3E and 4E UDP', async () => {
+    for (const protocol of ['mc3e', 'mc4e'] as const) {
+      const sim = await startMcSimulator({ port: 0, encoding: 'binary', transport: 'udp' });
+      try {
+        sim.memory.setWord('D7', 77);
+        const r = await probe('--protocol', protocol, '--transport', 'udp', '--port', String(sim.port), 'D7');
+        expect(r.code, protocol).toBe(0);
+        expect(r.out).toMatch(/D7\s+int16\s+77$/m);
+      } finally {
+        await sim.close();
+      }
+    }
+  });
+
+  it('UDP with nothing answering: no answer within the retries, exit 1 with a hint', async () => {
+    const r = await probe('--protocol', 'mc3e', '--transport', 'udp', '--port', '9', '--timeoutMs', '100', '--retries', '1', 'D0');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/no answer from mc3e 127\.0\.0\.1:9/);
+    expect(r.err).toMatch(/hint: no answer in time/);
+  });
+});

@@ -214,7 +214,4 @@ describe.each([
   });
 });
 
-describe('jsscada probe over 1E and UDP', () => {
-  // The probe command is another issue's: this test is written when it exists.
-  it.todo('probes an FX3 over 1E (TCP and UDP) and a Q over UDP');
-});
+// `jsscada probe` over 1E and UDP: test/cli/probe.test.ts.
