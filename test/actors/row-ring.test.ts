@@ -46,6 +46,23 @@ describe('RowRing', () => {
     expect(ring.take(8)!.texts).toBeNull();
   });
 
+  // Mutation check (issue 13): with the text-row counter not decremented on overflow, every later
+  // batch carried a text column of nulls (and the sinks' slower text path) for ever.
+  it('forgets the strings of rows dropped on overflow: later batches carry no text column', () => {
+    const ring = new RowRing(4);
+    ring.push(batch([1, 2], 1, ['A', 'B']));
+    ring.push(batch([3, 4, 5, 6], 2)); // drops rows 1 and 2, the only ones with text
+    expect(ring.dropped).toBe(2);
+    const first = ring.take(2)!; // the ring is not empty after this take
+    expect(Array.from(first.tagIds)).toEqual([3, 4]);
+    expect(first.texts).toBeNull();
+    ring.push(batch([7], 3));
+    expect(ring.take(1)!.texts).toBeNull();
+    // A string that is still there is still carried.
+    ring.push(batch([8, 9, 10, 11], 4, [null, null, null, 'Z']));
+    expect(ring.take(8)!.texts).toEqual([null, null, null, 'Z']);
+  });
+
   it('accounts for every row: produced = taken + dropped + size (property)', () => {
     fc.assert(
       fc.property(

@@ -77,6 +77,25 @@ describe('bearer token', () => {
     expect((await locked.request(`/api/devices?access_token=${TOKEN}`)).status).toBe(401);
     locked.close();
   });
+
+  // Mutation check (issue 13): with the query token never compared, every stream opened to anyone.
+  it('a stream\'s ?access_token= is checked like a header: a wrong or empty one is 401 on every stream', async () => {
+    const locked = makeApp(plant, { server: { protectReads: true } });
+    const streams = operations(locked).filter((o) => o.method === 'GET' && o.path.endsWith('/stream'));
+    expect(streams.length).toBeGreaterThanOrEqual(3);
+    for (const op of streams) {
+      for (const given of ['wrong-token-of-enough-length', `${TOKEN}x`, TOKEN.slice(0, -1), '']) {
+        const res = await locked.request(`${op.path}?access_token=${encodeURIComponent(given)}`);
+        expect(res.status, `${op.path} with "${given}"`).toBe(401);
+        expect(res.headers.get('content-type'), op.path).toMatch(/json/);
+        await res.body?.cancel();
+      }
+      const ok = await locked.request(`${op.path}?access_token=${TOKEN}`);
+      expect(ok.status, op.path).toBe(200);
+      await ok.body?.cancel();
+    }
+    locked.close();
+  });
 });
 
 describe('token resolution', () => {

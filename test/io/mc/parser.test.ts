@@ -75,6 +75,25 @@ describe('response parser', () => {
     expect(parser.buffered).toBe(0);
   });
 
+  // Mutation check (issue 13): the cap compared with >= refused a frame exactly at the cap.
+  it('takes a frame whose data length is exactly the cap, and refuses one byte more (binary and ASCII)', () => {
+    for (const cap of [2, 64, 4096]) {
+      // L counts the end code (2 bytes binary, 4 characters ASCII) and the data.
+      const atCap = binary3eResponse(0, '00'.repeat(cap - 2));
+      expect(createResponseParser({ encoding: 'binary', maxDataLength: cap }).push(atCap).map((r) => r.kind), `binary ${cap}`).toEqual(['ok']);
+      const over = binary3eResponse(0, '00'.repeat(cap - 1));
+      expect(createResponseParser({ encoding: 'binary', maxDataLength: cap }).push(over).map((r) => r.kind), `binary ${cap} + 1`).toEqual(['malformed']);
+    }
+    for (const cap of [4, 64, 8192]) {
+      const atCap = ascii3eResponse(0, '0'.repeat(cap - 4));
+      expect(createResponseParser({ encoding: 'ascii', maxDataLength: cap }).push(atCap).map((r) => r.kind), `ascii ${cap}`).toEqual(['ok']);
+      const over = ascii3eResponse(0, '0'.repeat(cap - 3));
+      expect(createResponseParser({ encoding: 'ascii', maxDataLength: cap }).push(over).map((r) => r.kind), `ascii ${cap} + 1`).toEqual(['malformed']);
+    }
+    // The default caps (the largest answers the protocol allows) are inclusive too.
+    expect(createResponseParser({ encoding: 'binary' }).push(binary3eResponse(0, '00'.repeat(4094))).map((r) => r.kind)).toEqual(['ok']);
+  });
+
   it('reports a length below the end code size as malformed', () => {
     const [response] = createResponseParser({ encoding: 'binary' }).push(hex('d00000ffff03000100 00'));
     expect(response).toMatchObject({ kind: 'malformed' });
