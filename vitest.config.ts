@@ -12,6 +12,8 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['test/**/*.test.ts'],
+          // Tests that spawn bin/jsscada.js run dist/: rebuilt first when src/ is newer.
+          globalSetup: ['test/support/dist-fresh.ts'],
           exclude: ['test/e2e/**'],
           // Integration tests bind loopback ports and spawn workers: room on a 2-core machine.
           testTimeout: 20_000,

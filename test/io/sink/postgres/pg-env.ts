@@ -4,6 +4,10 @@ import type { RowBatch } from '../../../../src/io/sink/rows.js';
 
 /** The test database, set by scripts/ci-postgres.sh (see .ci/run); unset = these suites skip. */
 export const PG_URL = process.env.JSSCADA_TEST_PG_URL;
+// In CI a missing PostgreSQL is a failure, not a skip (issue 13): a green run must have run these.
+if (!PG_URL && process.env.CI === 'true') {
+  throw new Error('CI=true but JSSCADA_TEST_PG_URL is not set: PostgreSQL did not come up (see .ci/run and scripts/ci-postgres.sh); the PostgreSQL suites must not skip in CI');
+}
 export const NO_PG = !PG_URL;
 export const SKIP_REASON = 'SKIPPED: JSSCADA_TEST_PG_URL is not set (run scripts/ci-postgres.sh)';
 
