@@ -61,7 +61,7 @@ export interface OraclePoolAttributes {
   /** s to establish a connection. */
   readonly connectTimeout?: number;
   /** s between checks that a checked-out idle connection is alive. */
-  readonly pingInterval?: number;
+  readonly poolPingInterval?: number;
 }
 
 export interface OraclePool {
@@ -89,3 +89,15 @@ import type { DbType } from 'oracledb';
 // connection's methods, and the fake built against OracleDriver) matches @types/oracledb.
 import type * as OracleDb from 'oracledb';
 export const driverFitsTypes = null as unknown as typeof OracleDb satisfies OracleDriver;
+
+/**
+ * Option names, not only method names: the interfaces above are ours, and methods are compared
+ * bivariantly, so a renamed option (queueTimeout -> queueTimeoutMillis, which the real driver would
+ * silently ignore) still type-checked. Each line fails to compile when one of our option objects
+ * names a field the real driver's types do not have (test/io/sink/oracle/driver-shape.test.ts).
+ */
+type Unknown<Ours, Theirs> = Exclude<keyof Ours, keyof Theirs>;
+export const poolOptionsKnown: Record<Unknown<OraclePoolAttributes, OracleDb.PoolAttributes>, never> = {};
+export const executeManyOptionsKnown: Record<Unknown<OracleExecuteManyOptions, OracleDb.ExecuteManyOptions>, never> = {};
+export const bindDefKnown: Record<Unknown<OracleBindDef, OracleDb.BindDefinition>, never> = {};
+export const batchErrorKnown: Record<Unknown<OracleBatchError, OracleDb.DBError>, never> = {};

@@ -91,7 +91,7 @@ export class OracleWriter implements WriterHandler<OraTask> {
       poolIncrement: 1,
       queueTimeout: this.s.queueTimeoutMs,
       connectTimeout: this.s.connectTimeoutS,
-      pingInterval: 60,
+      poolPingInterval: 60,
     });
     const c = await this.pool.getConnection();
     c.callTimeout = this.s.callTimeoutMs;
