@@ -87,6 +87,21 @@ describe('pollGroup machine (FIXED)', () => {
     expect(states).toEqual(['idle', 'polling', 'backoff', 'polling', 'backoff', 'polling']);
   });
 
+  // Issue 13: nothing held the group backoff to its cap. With the default cap (5 s) and jitter at
+  // its top, a PLC that stays away for minutes is retried at least every 5 s, never slower.
+  it('caps the backoff: retries at most 5 s apart however long the reads keep failing', async () => {
+    const h = harness({ mode: 'fixed', intervalMs: 1000, random: () => 0.999 }, () => 10, () => true);
+    h.actor.send({ type: 'group.start' });
+    await settle();
+    await advance(h.clock, 120_000, 5);
+    const gaps = h.starts.slice(1).map((t, i) => t - h.starts[i]!);
+    expect(gaps.length).toBeGreaterThan(20);
+    // 1 s, 2 s, 4 s (each read takes 10 ms), then the cap of 5 s from there on.
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(5_000 + 10);
+    expect(gaps.slice(-10).every((g) => g >= 4_990)).toBe(true);
+    expect(h.actor.getSnapshot().context.counters.errors).toBe(h.starts.length);
+  });
+
   it('applies a new interval from the next cycle on', async () => {
     const h = harness({ mode: 'fixed', intervalMs: 1000 });
     h.actor.send({ type: 'group.start' });
