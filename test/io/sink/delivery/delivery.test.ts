@@ -110,10 +110,16 @@ describe('Delivery', () => {
     await step(clock, 250);
     await step(clock, 500);
     await first;
-    for (let k = 1; k < 5; k++) await delivery.write(batchOf(40, k * 40));
+    // One spool file per hour: an hour between batches gives five files, oldest first by name.
+    for (let k = 1; k < 5; k++) {
+      await step(clock, 3_600_000);
+      await delivery.write(batchOf(40, k * 40));
+    }
     expect(delivery.metrics().spooledRows).toBe(200);
+    await vi.waitFor(() => expect(readdirSync(dir).filter((f) => f.endsWith('.csv'))).toHaveLength(5));
+    const probesBefore = sink.probes;
     await step(clock, 5000); // probe: still down
-    await vi.waitFor(() => expect(sink.probes).toBe(1));
+    await vi.waitFor(() => expect(sink.probes).toBeGreaterThan(probesBefore));
     expect(delivery.metrics().health).toBe('down');
     sink.fail = () => null;
     sink.probeFails = false;
@@ -121,6 +127,10 @@ describe('Delivery', () => {
     await vi.waitFor(() => expect(delivery.metrics().spoolPending.files).toBe(0));
     expect(delivery.metrics()).toMatchObject({ health: 'ok', replayedRows: 200, rowsInserted: 200 });
     expect(sink.rows.size).toBe(200);
+    // Oldest first: the rows were committed in the order they were produced (across the files).
+    const committed = [...sink.rows.values()].map((r) => r.value);
+    expect(committed).toEqual([...committed].sort((a, b) => a - b));
+    expect(committed[0]).toBe(0);
     expect(readdirSync(dir)).toEqual([]);
   });
 
