@@ -98,7 +98,10 @@ describe.skipIf(NO_PG)(`PostgresSink against a real server (${NO_PG ? SKIP_REASO
   });
 
   it('reconnects by itself after the server kills its connections; any failure on the way is retryable', async () => {
-    await withClient(url, (c) => c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'jsscada' AND query NOT ILIKE '%pg_terminate_backend%' AND pid <> pg_backend_pid() AND usename = current_user AND state = 'idle'`));
+    // The writers hold connections from the tests before (issue 13: this was never checked).
+    await sink.write(batchOf([{ tagId: 200, ts: T0 - 1, value: -1 }]));
+    const killed = await withClient(url, (c) => c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'jsscada' AND query NOT ILIKE '%pg_terminate_backend%' AND pid <> pg_backend_pid() AND usename = current_user AND state = 'idle'`));
+    expect(killed.rowCount).toBeGreaterThanOrEqual(1);
     const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {
       try {
@@ -111,6 +114,9 @@ describe.skipIf(NO_PG)(`PostgresSink against a real server (${NO_PG ? SKIP_REASO
       }
     }
     expect(outcomes.at(-1)).toBe('ok');
+    // Every write that said ok is stored, on a new connection.
+    const stored = await read('SELECT count(*)::int AS n FROM tag_data WHERE tag_id = 200 AND ts >= timestamptz \'epoch\' + ' + T0 + " * interval '1 millisecond'");
+    expect(stored).toEqual([{ n: outcomes.filter((o) => o === 'ok').length }]);
   });
 
   it('classifies bad credentials as a config error (no retry) and never shows the password', async () => {
