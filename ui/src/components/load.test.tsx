@@ -88,6 +88,9 @@ describe('load: 5,000 tags updating', () => {
       apply.push(performance.now() - a0);
     }
     const after = [...container.querySelectorAll('tr.tag-row')];
+    // The same rows, reused (issue 13: this loop passed over an empty list without a word).
+    expect(after.length).toBe(rows.length);
+    expect(after.length).toBeGreaterThan(100);
     after.forEach((row, i) => expect(row).toBe(rows[i]));
     const expected = syntheticReadings(5000, 10, 10)[10]!;
     expect(container.querySelector(`tr[data-tag="${expected.tag}"] [data-testid=value]`)?.textContent).toContain(expected.value!.toString().slice(0, 3));
