@@ -10,6 +10,7 @@ import { silentLogger } from '../../src/log.js';
 import { startMcSimulator, type McSimulator } from '../../src/io/mc/simulator/index.js';
 import { startModbusSimulator, type ModbusSimulator } from '../../src/io/modbus/simulator/index.js';
 import { parseModbusAddress } from '../../src/io/modbus/address.js';
+import { plcWords, textWords, type NumericType, type WordOrder } from '../support/plc-words.js';
 
 /**
  * The collector over real sockets against our MC (3E binary, 4E ASCII) and Modbus simulators:
@@ -74,18 +75,27 @@ const MODBUS_CASES: Case[] = [
   { name: 'modicon', address: '40101', type: 'uint16', value: 99 },
 ];
 
+/** The PLC's memory as raw words from the test-only encoder (test/support/plc-words.ts), never the product's. */
 function putMc(sim: McSimulator, c: Case): void {
   if (typeof c.value === 'boolean') return sim.memory.setBit(c.address, c.value);
-  if (typeof c.value === 'string') return sim.memory.setString(c.address, c.value, (c.extra?.length as number) ?? 1);
+  if (typeof c.value === 'string') return sim.memory.setWords(c.address, textWords(c.value, (c.extra?.length as number) ?? 1, 'little'));
   if (c.type === 'bit') throw new Error('bit cases hold booleans');
-  sim.memory.setValue(c.address, c.type as Exclude<DataType, 'bit' | 'string'>, c.value, { wordOrder: c.extra?.wordOrder as 'low' | 'high' | undefined });
+  sim.memory.setWords(c.address, plcWords(c.type as NumericType, c.value, (c.extra?.wordOrder as WordOrder | undefined) ?? 'low'));
+}
+
+/** Holding/input register number of a test address, read here by hand: HR12 -> holding 12, 40101 -> holding 100. */
+function register(address: string): { table: 'holding' | 'input'; offset: number } {
+  if (address === '40101') return { table: 'holding', offset: 100 };
+  const m = /^(HR|IR)(\d+)$/.exec(address);
+  if (!m) throw new Error(`test address ${address}`);
+  return { table: m[1] === 'HR' ? 'holding' : 'input', offset: Number(m[2]) };
 }
 
 function putModbus(sim: ModbusSimulator, c: Case): void {
   if (typeof c.value === 'boolean') return sim.memory.setBit(parseModbusAddress(c.address), c.value);
-  if (typeof c.value === 'string') return sim.memory.setString(c.address, c.value, (c.extra?.length as number) ?? 1);
-  const address = c.address === '40101' ? 'HR100' : c.address;
-  sim.memory.set(address, c.type as never, c.value, { wordOrder: c.extra?.wordOrder as 'low' | 'high' | undefined });
+  const { table, offset } = register(c.address);
+  if (typeof c.value === 'string') return sim.memory.setRegisters(table, offset, textWords(c.value, (c.extra?.length as number) ?? 1, 'big'));
+  sim.memory.setRegisters(table, offset, plcWords(c.type as NumericType, c.value, (c.extra?.wordOrder as WordOrder | undefined) ?? 'high'));
 }
 
 const tags = (cases: Case[]) => cases.map((c) => ({ name: c.name, address: c.address, type: c.type, ...c.extra }));
