@@ -7,6 +7,7 @@ import { ConfigService } from './actors/config-service.js';
 import { applyPlantFileAtStart } from './actors/plant-source.js';
 import { InspectionHub } from './actors/inspection/inspection-hub.js';
 import { createDelivery, tagRefs } from './actors/sink-factory.js';
+import { startRetention } from './actors/retention.js';
 import type { AppServices } from './app-services.js';
 import { systemClock, type Clock } from './clock.js';
 import type { RunningHttpServer } from './http/server.js';
@@ -148,7 +149,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     logger.info({ collector: identity.name, groups: stored.plant.groups.length, devices: stored.plant.devices.length, dbPath, sink: stored.plant.sink.kind, target: central.store.target }, 'collector started');
 
     const sinkConfig = stored.plant.sink;
-    const retention = sinkConfig.kind === 'sqlite' && sinkConfig.retentionDays > 0 ? startRetention(sqlite, sinkConfig.retentionDays, logger) : undefined;
+    const retention = sinkConfig.kind === 'sqlite' && sinkConfig.retentionDays > 0 ? startRetention(sqlite, sinkConfig.retentionDays, { clock, logger }) : undefined;
 
     if (options.port !== undefined) {
       // Loaded only with a port: an embedded or headless collector does not carry the HTTP layer.
@@ -170,7 +171,7 @@ export async function startCollector(options: RunOptions): Promise<RunningCollec
     let stopping: Promise<StopResult> | undefined;
     const stop = (): Promise<StopResult> =>
       (stopping ??= (async () => {
-        if (retention) clearInterval(retention);
+        retention?.();
         const closed = http ? http.close() : Promise.resolve();
         await restoring;
         const result = await collector.shutdown();
@@ -233,16 +234,3 @@ async function connectValueDatabase(central: CentralSink, sqlite: SqliteSink, lo
   }
 }
 
-/** Retention: hourly, in small delete batches on the writer thread. */
-function startRetention(sink: SqliteSink, days: number, logger: Logger): NodeJS.Timeout {
-  const pass = (): void => {
-    sink.applyRetention(days).then(
-      (deleted) => deleted > 0 && logger.info({ deleted, days }, 'retention: deleted old rows'),
-      (err: unknown) => logger.warn({ err }, 'retention pass failed'),
-    );
-  };
-  setTimeout(pass, 10_000).unref();
-  const timer = setInterval(pass, 3_600_000);
-  timer.unref();
-  return timer;
-}
