@@ -11,6 +11,8 @@ export interface LogOptions {
   readonly level?: string | undefined;
   /** Pretty print to stdout (on a TTY); JSON lines otherwise. */
   readonly pretty?: boolean | undefined;
+  /** Log file rotation: a new file past `size` (default '20m') or daily; `count` old files kept (default 14). */
+  readonly rotate?: { readonly size?: string; readonly count?: number } | undefined;
   /** Where lines go once the log destination failed (default: process.stderr). */
   readonly fallback?: { write(line: string): unknown } | undefined;
 }
@@ -119,7 +121,7 @@ export function createLogger(options: LogOptions = {}): Logger {
       target: 'pino-roll',
       level,
       // `mode` goes to sonic-boom's open(), for the first file and every rolled one.
-      options: { file: join(dir, 'jsscada'), frequency: 'daily', size: '20m', mkdir: true, limit: { count: 14 }, extension: '.log', mode: PRIVATE_FILE_MODE },
+      options: { file: join(dir, 'jsscada'), frequency: 'daily', size: options.rotate?.size ?? '20m', mkdir: true, limit: { count: options.rotate?.count ?? 14 }, extension: '.log', mode: PRIVATE_FILE_MODE },
     });
   }
   targets.push(
