@@ -12,7 +12,7 @@ export default {
   coverageAnalysis: 'perTest',
   reporters: ['clear-text', 'json', 'progress'],
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
-  tempDirName: '.stryker-tmp',
+  tempDirName: `.stryker-tmp-${name}`,
   // TypeScript 7 has no JS API for Stryker's tsconfig rewrite; vitest needs no tsconfig anyway.
   tsconfigFile: 'no-tsconfig-for-stryker.json',
   cleanTempDir: 'always',
